@@ -1,0 +1,92 @@
+"""Figures for single runs and side-by-side comparisons (matplotlib, Agg backend)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+__all__ = ["plot_run", "plot_comparison", "PANELS"]
+
+PANELS: list[tuple[str, list[tuple[str, str]]]] = [
+    ("Learning: share of students at grade level", [("learning_mean", "all classrooms")]),
+    (
+        "Engaged in collective leadership",
+        [("engaged_share", "everyone"), ("engaged_teacher", "teachers"), ("engaged_official", "officials")],
+    ),
+    (
+        "Leverage groups (seed 000)",
+        [
+            ("leverage_purpose", "purpose"),
+            ("leverage_power", "power"),
+            ("leverage_learning", "learning"),
+            ("leverage_delivery", "delivery"),
+        ],
+    ),
+    ("Trust and critical mass", [("trust_mean", "mean trust"), ("critical_mass_index", "critical-mass index")]),
+]
+
+
+def plot_run(ts: pd.DataFrame, path: Path, title: str = "") -> Path:
+    """Four panels over years: learning, engagement, leverage groups, trust and critical mass."""
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
+    years = ts["month"] / 12.0
+    for ax, (panel, series) in zip(axes.ravel(), PANELS, strict=True):
+        for column, label in series:
+            ax.plot(years, ts[column], label=label, lw=2)
+        ax.set_title(panel, fontsize=11)
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="upper left")
+    for ax in axes[1]:
+        ax.set_xlabel("years")
+    fig.suptitle(title or "clsim run", fontsize=13)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_comparison(runs: Mapping[str, pd.DataFrame], path: Path, title: str = "") -> Path:
+    """Scenarios side by side: median over seeds as a line, 10-90% band as a ribbon.
+
+    Args:
+        runs: scenario name -> long table with columns ``seed``, ``month`` and indicators.
+        path: PNG to write.
+        title: figure title.
+    """
+    fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), sharex=True)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    panels = [
+        ("Learning: share at grade level", "learning_mean"),
+        ("Teachers engaged", "engaged_teacher"),
+        ("Purpose / power / learning leverage (mean)", "leverage_high"),
+        ("Trust", "trust_mean"),
+    ]
+    for ax, (panel, column) in zip(axes.ravel(), panels, strict=True):
+        for k, (name, table) in enumerate(runs.items()):
+            t = table.copy()
+            if column == "leverage_high":
+                t[column] = t[["leverage_purpose", "leverage_power", "leverage_learning"]].mean(axis=1)
+            g = t.groupby("month")[column]
+            years = g.median().index / 12.0
+            c = colours[k % len(colours)]
+            ax.fill_between(years, g.quantile(0.1), g.quantile(0.9), color=c, alpha=0.2, lw=0)
+            ax.plot(years, g.median(), color=c, lw=2.2, label=name)
+        ax.set_title(panel, fontsize=11)
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+    axes[0, 0].legend(fontsize=9, loc="upper left")
+    for ax in axes[1]:
+        ax.set_xlabel("years")
+    n_seeds = next(iter(runs.values()))["seed"].nunique() if runs else 0
+    fig.suptitle(title or f"Scenarios compared (median and 10-90% band over {n_seeds} seeds)", fontsize=13)
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path

@@ -1,0 +1,211 @@
+"""The education-system model: a ``mesa.Model`` over the vectorised core.
+
+Build it like any Mesa model, from keyword arguments with defaults plus a seed::
+
+    EducationModel(seed=1)                                   # the default scenario
+    EducationModel(scenario=load_scenario("scenarios/ancash.yaml"), seed=1)
+    EducationModel(seed=1, recruit__cohort_size=40)          # dotted keys as a__b
+
+The scenario loader, the sweep runner and the dashboard all construct it this way. One
+``step()`` is one month; the processes run in the order documented in
+``simulator.processes`` and ``docs/ODD.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+import scipy.sparse as sp
+
+from ._compat import mesa_model_kwargs
+from .agents import AGENT_CLASSES, EducationAgent
+from .indicators import INDICATORS, compute_indicators
+from .layout import Layout, build_layout
+from .levers import Levers
+from .network import SocialNetwork, build_network
+from .population import initial_state
+from .processes.aggregate import Aggregates, neighbour_aggregates
+from .processes.careers import advance_careers
+from .processes.development import apply_development
+from .processes.engagement import update_engagement
+from .processes.inertia import apply_inertia
+from .processes.influence import update_beliefs
+from .processes.learning import update_learning
+from .processes.officials import update_rules
+from .processes.practice import update_practice
+from .processes.ties import Collectives, collective_status, layer_gates, layer_membership
+from .roles import Role
+from .scenario import Scenario, load_scenario
+from .state import State
+from .strategies import levers_for
+
+__all__ = ["EducationModel"]
+
+
+class EducationModel(mesa.Model):
+    """Schools, clusters and districts of people with purpose, trust and agency.
+
+    Args:
+        scenario: a :class:`Scenario`, a path to a scenario file, or None for defaults.
+        seed: the run's seed; every random draw (network included) derives from it.
+        agents: create Mesa agent objects (turn off for the largest headless runs; the
+            arrays and results are identical either way).
+        collect: collect indicators every month into ``datacollector``.
+        **params: overrides as ``section__key=value`` (``recruit__cohort_size=40``).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | str | Path | None = None,
+        *,
+        seed: int | None = None,
+        agents: bool = True,
+        collect: bool = True,
+        **params: Any,
+    ):
+        if seed is None:
+            seed = int(np.random.SeedSequence().generate_state(1)[0])
+        super().__init__(**mesa_model_kwargs(seed))
+        self.seed = int(seed)
+        if scenario is None:
+            scenario = Scenario()
+        elif not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario)
+        if params:
+            scenario = scenario.with_overrides({k.replace("__", "."): v for k, v in params.items()})
+        self.scenario: Scenario = scenario
+        self.month = 0
+        self.rng_sim = np.random.default_rng(self.seed)
+
+        self.layout: Layout = build_layout(scenario, self.rng_sim)
+        self.network: SocialNetwork = build_network(scenario, self.layout, self.rng_sim)
+        self.state: State = initial_state(scenario, self.layout, self.rng_sim)
+        self._fellow_clusters = np.zeros(self.layout.n_clusters, dtype=bool)
+        self._fellow_clusters[np.unique(self.layout.fellow_school // self.layout.schools_per_cluster)] = True
+        self._weights_key: tuple | None = None
+        self.W: sp.csr_matrix | None = None
+        self.levers: Levers = levers_for(scenario, 0, self._fellow_clusters)
+        self.collectives: Collectives = collective_status(self.state, self.levers, self.layout.n_clusters)
+        self.aggregates: Aggregates | None = None
+        self._refresh_weights(force=True)
+        self.aggregates = neighbour_aggregates(self.W, self.state)
+
+        self.use_agents = agents
+        self.agent_of: dict[int, EducationAgent] = {}
+        if agents:
+            for i in np.flatnonzero(self.state.active):
+                self._make_agent(int(i))
+
+        self.school_learning: list[np.ndarray] = []
+        self.collect = collect
+        self._current: dict[str, Any] = {}
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _reporter(name) for name in INDICATORS}
+        )
+        if collect:
+            self._collect()
+
+    # -- agents ---------------------------------------------------------------------
+
+    def _make_agent(self, index: int) -> None:
+        cls = AGENT_CLASSES[int(self.state.role[index])]
+        self.agent_of[index] = cls(self, index)
+
+    def _sync_agents(self, changed: np.ndarray) -> None:
+        """Create agents for arrivals, swap fellows who graduated, remove leavers."""
+        state = self.state
+        for index in map(int, np.unique(changed)):
+            agent = self.agent_of.get(index)
+            if agent is not None and (not state.active[index] or agent.role != state.role[index]):
+                agent.remove()
+                del self.agent_of[index]
+                agent = None
+            if agent is None and state.active[index]:
+                self._make_agent(index)
+
+    # -- dynamics -------------------------------------------------------------------
+
+    def _refresh_weights(self, force: bool = False) -> None:
+        key = (self.levers.key(), self.collectives.member.tobytes())
+        if force or key != self._weights_key:
+            gates = layer_gates(self.levers, self.scenario.network, bool(self.collectives.member.any()))
+            membership = layer_membership(self.state, self.collectives)
+            self.W = self.network.weights(gates, membership)
+            self._weights_key = key
+
+    def step(self) -> None:
+        """Advance the system by one month."""
+        sc, state, month = self.scenario, self.state, self.month
+        u_career = self.rng_sim.random(state.n_agents)
+        u_engage = self.rng_sim.random(state.n_agents)
+        changed, graduated = advance_careers(state, month, sc.recruit, sc.population, u_career)
+        if changed.size and self.use_agents:
+            self._sync_agents(changed)
+        self.levers = levers_for(sc, month, self._fellow_clusters)
+        self.collectives = collective_status(state, self.levers, self.layout.n_clusters)
+        self._refresh_weights(force=graduated)
+        agg = neighbour_aggregates(self.W, state)
+        update_beliefs(state, agg, self.collectives, sc.dynamics)
+        apply_development(state, self.levers, sc.dynamics, self.layout.n_schools)
+        update_engagement(state, agg, sc.dynamics, u_engage)
+        update_practice(state, agg, self.collectives, self.levers, sc.dynamics)
+        update_learning(state, self.levers, sc.population, sc.dynamics)
+        apply_inertia(state, sc.dynamics, sc.population)
+        update_rules(state, sc.dynamics)
+        self.aggregates = agg
+        self.month += 1
+        if self.collect:
+            self._collect()
+
+    def run(self, steps: int | None = None) -> None:
+        """Run ``steps`` months (default: the scenario's ``meta.steps``)."""
+        for _ in range(self.scenario.meta.steps if steps is None else steps):
+            self.step()
+
+    # -- indicators -----------------------------------------------------------------
+
+    def indicators(self) -> dict[str, Any]:
+        """Indicators of the current state (see :data:`simulator.indicators.INDICATORS`)."""
+        sc = self.scenario
+        return compute_indicators(
+            self.state,
+            self.aggregates,
+            self.collectives,
+            self.levers,
+            month=self.month,
+            baseline_practice=sc.population.baseline_practice,
+            students_per_classroom=sc.system.students_per_classroom,
+            n_clusters=self.layout.n_clusters,
+        )
+
+    def learning_by_school(self) -> np.ndarray:
+        """Mean learning of each school's active classrooms (NaN where none)."""
+        state = self.state
+        holders = state.active & state.has_classroom & (state.school >= 0)
+        n = self.layout.n_schools
+        total = np.bincount(state.school[holders], weights=state.learning[holders], minlength=n)
+        count = np.bincount(state.school[holders], minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return total / count
+
+    def _collect(self) -> None:
+        self._current = self.indicators()
+        self.datacollector.collect(self)
+        self.school_learning.append(self.learning_by_school().astype(np.float32))
+
+    def role_counts(self) -> dict[str, int]:
+        """Active agents by role."""
+        return {r.name.lower(): int((self.state.active & (self.state.role == r)).sum()) for r in Role}
+
+
+def _reporter(name: str) -> Any:
+    """A model reporter (a plain function, as Mesa's DataCollector expects) for one indicator."""
+
+    def report(model: EducationModel) -> Any:
+        return model._current[name]
+
+    report.__name__ = name
+    return report

@@ -1,0 +1,367 @@
+"""The social network: typed tie layers held as one sparse matrix with per-layer gates.
+
+Ties come in layers (seed 000: relationships, networks and spaces to collaborate):
+
+========== ===========================================================================
+layer      ties
+========== ===========================================================================
+school     staff of a school (principal, teachers, fellows placed there): a clique
+cluster    teachers (and fellows) to teachers in other schools of the cluster;
+           principals to principals of the cluster
+parent     parents to their school's principal and teachers, and to another parent
+oversight  cluster officials to the principals of their cluster; district officials
+           to the cluster officials of their district and to every other district
+           official (the state level)
+alumni     fellows/alumni to other fellows/alumni of their district (the alumni network)
+bridging   alumni to principals and officials of their cluster (connect strategy)
+community  fellows/alumni to parents of their school (connect strategy)
+enabler    transformational-enabler alumni to principals and parents of their cluster
+policy     policy alumni to the officials and some principals of their district
+collective teachers to teachers of their cluster when the cluster's collective meets
+convening  invited participants of a district's cross-stakeholder convenings
+========== ===========================================================================
+
+All possible ties are drawn once, at build, with the run's generator (directly as
+index arrays, so a 1,000,000-agent system never goes through networkx). Which ties
+count in a given month depends on strategy gates (a weight per layer) and on who takes
+part (a 0/1 membership per layer and agent), so the effective weight matrix is
+
+    W = sum_l gate_l * diag(m_l) A_l diag(m_l)
+
+stored in CSR order once; re-weighting it is one pass over its entries and happens
+only when a gate or a membership changes (at cohort arrivals and schedule edges).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from .layout import Layout
+from .roles import ROLE_NAMES, AlumniTrack, Role
+from .scenario import Scenario
+
+__all__ = ["Layer", "SocialNetwork", "build_network"]
+
+
+class Layer(IntEnum):
+    """Tie layers (index into gates and membership rows)."""
+
+    SCHOOL = 0
+    CLUSTER = 1
+    PARENT = 2
+    OVERSIGHT = 3
+    ALUMNI = 4
+    BRIDGING = 5
+    COMMUNITY = 6
+    ENABLER = 7
+    POLICY = 8
+    COLLECTIVE = 9
+    CONVENING = 10
+
+
+N_LAYERS = len(Layer)
+
+
+class _EdgeList:
+    """Accumulates undirected edges (i, j, layer) as index arrays."""
+
+    def __init__(self) -> None:
+        self.rows: list[NDArray[np.int64]] = []
+        self.cols: list[NDArray[np.int64]] = []
+        self.layers: list[NDArray[np.int8]] = []
+
+    def add(self, i: NDArray[np.int64], j: NDArray[np.int64], layer: Layer) -> None:
+        i = np.asarray(i, dtype=np.int64).ravel()
+        j = np.asarray(j, dtype=np.int64).ravel()
+        keep = i != j
+        i, j = i[keep], j[keep]
+        # store each undirected tie once, as (min, max), deduplicated within the layer
+        lo, hi = np.minimum(i, j), np.maximum(i, j)
+        if lo.size:
+            pairs = np.unique(np.stack([lo, hi], axis=1), axis=0)
+            lo, hi = pairs[:, 0], pairs[:, 1]
+        self.rows.append(lo)
+        self.cols.append(hi)
+        self.layers.append(np.full(lo.size, int(layer), dtype=np.int8))
+
+    def arrays(self) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int8]]:
+        if not self.rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=np.int8)
+        return np.concatenate(self.rows), np.concatenate(self.cols), np.concatenate(self.layers)
+
+
+def _within(starts: NDArray[np.int64], size: int, k: int, rng: np.random.Generator) -> NDArray[np.int64]:
+    """k random members of each group [start, start + size) for each start (n x k)."""
+    return starts[:, None] + rng.integers(0, size, size=(starts.size, k))
+
+
+def _clique_pairs(starts: NDArray[np.int64], size: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    a, b = np.triu_indices(size, k=1)
+    return (starts[:, None] + a[None, :]).ravel(), (starts[:, None] + b[None, :]).ravel()
+
+
+def _random_teacher(schools: NDArray[np.int64], lay: Layout, rng: np.random.Generator) -> NDArray[np.int64]:
+    return lay.teacher_start[schools] + rng.integers(0, lay.teachers_per_school, size=schools.shape)
+
+
+def _random_school_in_cluster(clusters: NDArray[np.int64], lay: Layout, rng: np.random.Generator, k: int) -> NDArray[np.int64]:
+    return clusters[:, None] * lay.schools_per_cluster + rng.integers(
+        0, lay.schools_per_cluster, size=(clusters.size, k)
+    )
+
+
+def _draw_edges(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> _EdgeList:
+    net = scenario.network
+    edges = _EdgeList()
+    schools = np.arange(lay.n_schools, dtype=np.int64)
+    T = lay.teachers_per_school
+
+    # school: clique of principal + teachers; fellows to every staff member and to
+    # each other fellow placed in the same school.
+    a, b = _clique_pairs(lay.principal, 1 + T)
+    edges_school_i, edges_school_j = [a], [b]
+    fs = lay.fellow_school
+    if fs.size:
+        staff = lay.principal[fs][:, None] + np.arange(1 + T)[None, :]
+        edges_school_i.append(np.repeat(lay.fellows, 1 + T))
+        edges_school_j.append(staff.ravel())
+        order = np.argsort(fs, kind="stable")
+        sorted_f, sorted_s = lay.fellows[order], fs[order]
+        for d in range(1, sorted_f.size):
+            same = sorted_s[d:] == sorted_s[:-d]
+            if not same.any():
+                break
+            edges_school_i.append(sorted_f[d:][same])
+            edges_school_j.append(sorted_f[:-d][same])
+    edges.add(np.concatenate(edges_school_i), np.concatenate(edges_school_j), Layer.SCHOOL)
+
+    # cluster: teachers and fellows to teachers elsewhere in the cluster; principals too.
+    teacher_idx = (lay.teacher_start[:, None] + np.arange(T)[None, :]).ravel()
+    teacher_school = np.repeat(schools, T)
+    k = net.cluster_ties_per_teacher
+    if k:
+        src = np.concatenate([teacher_idx, lay.fellows])
+        src_cluster = np.concatenate([teacher_school, fs]) // lay.schools_per_cluster
+        tgt_school = _random_school_in_cluster(src_cluster, lay, rng, k)
+        edges.add(np.repeat(src, k), _random_teacher(tgt_school.ravel(), lay, rng), Layer.CLUSTER)
+    k = net.principal_ties
+    if k and lay.schools_per_cluster > 1:
+        tgt_school = _random_school_in_cluster(schools // lay.schools_per_cluster, lay, rng, k)
+        edges.add(np.repeat(lay.principal, k), lay.principal[tgt_school.ravel()], Layer.CLUSTER)
+
+    # parent: to the principal, to parent_ties teachers, to one other parent.
+    P = lay.parents_per_school
+    if P:
+        parent_idx = (lay.parent_start[:, None] + np.arange(P)[None, :]).ravel()
+        parent_school = np.repeat(schools, P)
+        edges.add(parent_idx, lay.principal[parent_school], Layer.PARENT)
+        k = net.parent_ties
+        if k:
+            edges.add(
+                np.repeat(parent_idx, k),
+                _random_teacher(np.repeat(parent_school, k), lay, rng),
+                Layer.PARENT,
+            )
+        if P > 1:
+            edges.add(parent_idx, lay.parent_start[parent_school] + rng.integers(0, P, parent_idx.size), Layer.PARENT)
+
+    # oversight: cluster officials to their principals; district officials to the
+    # cluster officials of their district and to one another.
+    S = lay.schools_per_cluster
+    if lay.cluster_officials.size:
+        prin = lay.principal[(lay.cluster_official_cluster[:, None] * S + np.arange(S)[None, :])]
+        edges.add(np.repeat(lay.cluster_officials, S), prin.ravel(), Layer.OVERSIGHT)
+    if lay.district_officials.size:
+        dof, dd = lay.district_officials, lay.district_official_district
+        if lay.cluster_officials.size:
+            cof_district = lay.cluster_official_cluster // lay.clusters_per_district
+            i, j = np.nonzero(dd[:, None] == cof_district[None, :])
+            edges.add(dof[i], lay.cluster_officials[j], Layer.OVERSIGHT)
+        # district and state officials form one network across the system (the state
+        # level that coordinates districts).
+        i, j = np.triu_indices(dof.size, k=1)
+        edges.add(dof[i], dof[j], Layer.OVERSIGHT)
+
+    if lay.fellows.size:
+        f, f_cluster = lay.fellows, fs // S
+        f_district = f_cluster // lay.clusters_per_district
+        # alumni network: random other fellow slots of the same district.
+        k = net.alumni_ties_per_fellow
+        if k:
+            order = np.argsort(f_district, kind="stable")
+            sorted_f, sorted_d = f[order], f_district[order]
+            starts = np.searchsorted(sorted_d, sorted_d, side="left")
+            ends = np.searchsorted(sorted_d, sorted_d, side="right")
+            pick = starts[:, None] + (rng.random((f.size, k)) * (ends - starts)[:, None]).astype(np.int64)
+            edges.add(np.repeat(sorted_f, k), sorted_f[pick.ravel()], Layer.ALUMNI)
+        # bridging: principals of the cluster, plus the cluster's officials.
+        k = net.bridging_ties_per_alumnus
+        if k:
+            tgt_school = _random_school_in_cluster(f_cluster, lay, rng, k)
+            edges.add(np.repeat(f, k), lay.principal[tgt_school.ravel()], Layer.BRIDGING)
+            if lay.cluster_officials.size:
+                per = lay.cluster_officials.size // lay.n_clusters
+                edges.add(f, lay.cluster_officials[f_cluster * per + rng.integers(0, per, f.size)], Layer.BRIDGING)
+        # community: parents of the fellow's school.
+        if P:
+            k = min(3, P)
+            edges.add(np.repeat(f, k), (lay.parent_start[fs][:, None] + rng.integers(0, P, (f.size, k))).ravel(), Layer.COMMUNITY)
+        # enabler alumni: principals and parents of three schools in the cluster.
+        en = lay.fellow_track == AlumniTrack.ENABLER
+        if en.any():
+            tgt_school = _random_school_in_cluster(f_cluster[en], lay, rng, 3)
+            edges.add(np.repeat(f[en], 3), lay.principal[tgt_school.ravel()], Layer.ENABLER)
+            if P:
+                edges.add(
+                    np.repeat(f[en], 3),
+                    lay.parent_start[tgt_school.ravel()] + rng.integers(0, P, tgt_school.size),
+                    Layer.ENABLER,
+                )
+        # policy alumni: the officials of their district and three principals.
+        po = lay.fellow_track == AlumniTrack.POLICY
+        if po.any():
+            officials = np.concatenate([lay.cluster_officials, lay.district_officials])
+            off_district = np.concatenate(
+                [lay.cluster_official_cluster // lay.clusters_per_district, lay.district_official_district]
+            )
+            if officials.size:
+                i, j = np.nonzero(f_district[po][:, None] == off_district[None, :])
+                edges.add(f[po][i], officials[j], Layer.POLICY)
+            first_school = f_district[po] * lay.clusters_per_district * S
+            tgt = first_school[:, None] + rng.integers(0, lay.clusters_per_district * S, (po.sum(), 3))
+            edges.add(np.repeat(f[po], 3), lay.principal[tgt.ravel()], Layer.POLICY)
+
+    # collective: teachers (and fellows) to teachers of their cluster.
+    k = net.collective_ties_per_teacher
+    if k:
+        src = np.concatenate([teacher_idx, lay.fellows])
+        src_cluster = np.concatenate([teacher_school, fs]) // S
+        tgt_school = _random_school_in_cluster(src_cluster, lay, rng, k)
+        edges.add(np.repeat(src, k), _random_teacher(tgt_school.ravel(), lay, rng), Layer.COLLECTIVE)
+
+    # convening: invited participants of each district, a clique per district.
+    conv = scenario.convene.convenings
+    if conv.per_year > 0:
+        wanted = np.isin(lay.role, [_ROLE_CODES[r] for r in conv.roles if r != "alumnus"])
+        if "alumnus" in conv.roles:
+            wanted[lay.fellows] = True
+        for d in range(lay.n_districts):
+            pool = np.flatnonzero(wanted & (lay.district == d))
+            if pool.size < 2:
+                continue
+            chosen = rng.choice(pool, size=min(conv.participants, pool.size), replace=False)
+            a, b = np.triu_indices(chosen.size, k=1)
+            edges.add(chosen[a], chosen[b], Layer.CONVENING)
+    return edges
+
+
+_ROLE_CODES = {name: code for code, name in ROLE_NAMES.items()}
+
+
+@dataclass
+class SocialNetwork:
+    """All possible ties, in CSR order, with their layers; produces the gated matrix ``W``.
+
+    Attributes:
+        n: number of agent slots.
+        indptr, indices: CSR structure of the symmetric tie matrix (both directions).
+        layer: layer of each stored entry (int8), aligned with ``indices``.
+        base_weight: weight of each entry before gating (1.0).
+    """
+
+    n: int
+    indptr: NDArray[np.int64]
+    indices: NDArray[np.int32]
+    layer: NDArray[np.int8]
+    row: NDArray[np.int32]
+    role: NDArray[np.int8] = field(repr=False)
+    school: NDArray[np.int32] = field(repr=False)
+    cluster: NDArray[np.int32] = field(repr=False)
+    district: NDArray[np.int32] = field(repr=False)
+    _W: sp.csr_matrix | None = field(default=None, repr=False)
+
+    @property
+    def n_ties(self) -> int:
+        """Number of undirected ties over all layers."""
+        return int(self.indices.size // 2)
+
+    def weights(self, gates: NDArray[np.float64], membership: NDArray[np.float64]) -> sp.csr_matrix:
+        """The gated weight matrix ``W`` for layer gates (L,) and memberships (L, n)."""
+        data = gates[self.layer] * membership[self.layer, self.row] * membership[self.layer, self.indices]
+        self._W = sp.csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
+        return self._W
+
+    def layer_matrix(self, layer: Layer | None = None) -> sp.csr_matrix:
+        """Unweighted adjacency of one layer (or all layers) as a CSR matrix."""
+        keep = np.ones(self.layer.size, dtype=bool) if layer is None else self.layer == int(layer)
+        m = sp.csr_matrix(
+            (keep.astype(np.float64), self.indices, self.indptr), shape=(self.n, self.n)
+        )
+        m.eliminate_zeros()
+        m.sum_duplicates()
+        return m
+
+    def to_networkx(self, active: NDArray[np.bool_] | None = None) -> nx.Graph:
+        """A networkx graph for analysis and drawing.
+
+        Nodes carry ``role``, ``school``, ``cluster``, ``district``; edges carry ``layers``
+        (the layers the tie belongs to). Pass ``active`` to keep only present agents.
+        """
+        g = nx.Graph()
+        nodes = np.arange(self.n) if active is None else np.flatnonzero(active)
+        for i in nodes:
+            g.add_node(
+                int(i),
+                role=ROLE_NAMES[int(self.role[i])],
+                school=int(self.school[i]),
+                cluster=int(self.cluster[i]),
+                district=int(self.district[i]),
+            )
+        upper = self.row < self.indices
+        keep_nodes = set(int(i) for i in nodes)
+        for i, j, lay in zip(self.row[upper], self.indices[upper], self.layer[upper], strict=True):
+            i, j = int(i), int(j)
+            if i not in keep_nodes or j not in keep_nodes:
+                continue
+            name = Layer(int(lay)).name.lower()
+            if g.has_edge(i, j):
+                g[i][j]["layers"].append(name)
+            else:
+                g.add_edge(i, j, layers=[name])
+        return g
+
+
+def build_network(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> SocialNetwork:
+    """Draw every possible tie for the scenario with the run's generator."""
+    rows, cols, layers = _draw_edges(scenario, lay, rng).arrays()
+    i = np.concatenate([rows, cols])
+    j = np.concatenate([cols, rows])
+    lyr = np.concatenate([layers, layers])
+    order = np.lexsort((j, i))
+    i, j, lyr = i[order], j[order], lyr[order]
+    indptr = np.zeros(lay.n_agents + 1, dtype=np.int64)
+    np.cumsum(np.bincount(i, minlength=lay.n_agents), out=indptr[1:])
+    idx_dtype = np.int32 if lay.n_agents < 2**31 - 1 else np.int64
+    return SocialNetwork(
+        n=lay.n_agents,
+        indptr=indptr.astype(idx_dtype),
+        indices=j.astype(idx_dtype),
+        layer=lyr,
+        row=i.astype(idx_dtype),
+        role=lay.role,
+        school=lay.school,
+        cluster=lay.cluster,
+        district=lay.district,
+    )
+
+
+def role_mask(role: NDArray[np.int8], *roles: Role) -> NDArray[np.bool_]:
+    """Agents whose role is any of ``roles``."""
+    return np.isin(role, [int(r) for r in roles])

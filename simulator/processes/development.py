@@ -1,0 +1,58 @@
+"""Develop purpose and capacity: coaching of fellows, and of the teachers, principals and
+parents in schools where fellows work (seed 000, strategy 2: "develop purpose and
+capacity ... of local teachers, principals, others alongside them"; Puebla case),
+and leadership programmes for alumni.
+
+Coaching raises purpose, leadership capacity and (for classroom holders) practice,
+each toward 1 at ``coaching_gain * intensity`` a month.
+
+Reads: role, school, active, has_classroom, purpose, capacity, practice; levers.
+Writes: purpose, capacity, practice, coached.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..levers import Levers
+from ..roles import AlumniTrack, Role
+from ..scenario.schema import Dynamics
+from ..state import State
+
+__all__ = ["apply_development", "schools_with_fellows"]
+
+
+def schools_with_fellows(state: State, n_schools: int) -> NDArray[np.bool_]:
+    """Schools where an active fellow or direct-impact alumnus works."""
+    present = state.active & (
+        (state.role == Role.FELLOW) | ((state.role == Role.ALUMNUS) & (state.track == AlumniTrack.DIRECT))
+    ) & (state.school >= 0)
+    return np.bincount(state.school[present], minlength=n_schools) > 0
+
+
+def apply_development(state: State, levers: Levers, dyn: Dynamics, n_schools: int) -> None:
+    """Apply this month's coaching in place."""
+    intensity = np.zeros(state.n_agents)
+    role = state.role
+    intensity[role == Role.FELLOW] = levers.fellow_coaching
+    intensity[role == Role.ALUMNUS] = levers.alumni_leadership
+    if levers.teacher_coaching or levers.principal_development or levers.parent_development:
+        hosts = schools_with_fellows(state, n_schools)
+        in_host = np.zeros(state.n_agents, dtype=bool)
+        has_school = state.school >= 0
+        in_host[has_school] = hosts[state.school[has_school]]
+        intensity[in_host & (role == Role.TEACHER)] = levers.teacher_coaching
+        intensity[in_host & (role == Role.PRINCIPAL)] = levers.principal_development
+        intensity[in_host & (role == Role.PARENT)] = levers.parent_development
+    intensity *= state.active
+    state.coached = intensity > 0
+    if not state.coached.any():
+        return
+    rate = dyn.coaching_gain * intensity
+    state.purpose = np.clip(state.purpose + rate * (1.0 - state.purpose), 0.0, 1.0)
+    state.capacity = np.clip(state.capacity + rate * (1.0 - state.capacity), 0.0, 1.0)
+    classroom = state.has_classroom
+    state.practice = np.clip(
+        np.where(classroom, state.practice + rate * (1.0 - state.practice), state.practice), 0.0, 1.0
+    )

@@ -1,0 +1,147 @@
+"""Collective-leadership engagement as a complex contagion.
+
+An agent engages in collective leadership when enough of its trusted ties are
+engaged: the *share* of its (weighted) ties that are engaged reaches its
+effective threshold **and** the weighted *count* of engaged ties reaches a
+reinforcement minimum. Thresholds are heterogeneous and fall with the agent's
+purpose, agency and trust (seed 000: "stakeholders exercising agency", "a shared
+commitment"; seed 003: "a few teachers change first ... others follow") and with
+institutional support from officials (rules). Agents whose purpose is above the
+commitment level are engaged whatever their neighbours do: the committed,
+purpose-driven leaders of seed 002.
+
+Engagement is sticky: an engaged agent drops out only when support falls below
+its threshold minus a hysteresis gap, and then only with a monthly probability.
+
+The rule is the linear-threshold model of Granovetter (1978) and Watts (2002)
+with the reinforcement requirement of Centola & Macy (2007); with
+``threshold_sensitivity = 0``, ``engage_probability = 1``, no disengagement and
+``min_support = 0`` it *is* Watts' fractional-threshold cascade, and with a
+share threshold of 0 and ``min_support = k`` it is the absolute-threshold
+(complex) contagion. :func:`threshold_rule` is the pure kernel reused by
+``simulator.classic``.
+
+Reads: ``engaged``, ``threshold``, ``purpose``, ``agency``, ``trust``, ``active``,
+``district``, aggregates ``engaged_support`` and ``tie_weight``, district ``rules``.
+Writes: ``engaged``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..scenario.schema import Dynamics
+from ..state import State
+from .aggregate import Aggregates
+
+__all__ = ["threshold_rule", "effective_threshold", "update_engagement"]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+def effective_threshold(
+    threshold: FloatArray,
+    readiness: FloatArray,
+    threshold_sensitivity: float,
+    institutional_support: FloatArray | float = 0.0,
+    rules_threshold_relief: float = 0.0,
+) -> FloatArray:
+    """Lower each agent's base threshold by its readiness and by institutional support.
+
+    ``theta_eff = theta * (1 - s * readiness) * (1 - r * support)`` where readiness is the
+    mean of purpose, agency and trust in [0, 1].
+    """
+    return (
+        threshold
+        * (1.0 - threshold_sensitivity * readiness)
+        * (1.0 - rules_threshold_relief * np.asarray(institutional_support))
+    )
+
+
+def threshold_rule(
+    engaged: BoolArray,
+    share: FloatArray,
+    count: FloatArray,
+    threshold: FloatArray,
+    *,
+    min_support: float = 0.0,
+    committed: BoolArray | None = None,
+    engage_probability: float = 1.0,
+    disengage_probability: float = 0.0,
+    hysteresis: float = 0.0,
+    uniform: FloatArray | None = None,
+    eligible: BoolArray | None = None,
+) -> BoolArray:
+    """Return the new engaged state under the threshold rule.
+
+    Args:
+        engaged: current engaged state.
+        share: weighted share of an agent's ties that are engaged, in [0, 1].
+        count: weighted count of engaged ties (reinforcement).
+        threshold: effective share threshold per agent; the rule is ``share >= threshold``.
+        min_support: minimum weighted count of engaged ties (complex contagion).
+        committed: agents engaged regardless of their neighbours (zealots, seeds).
+        engage_probability: chance a supported, unengaged agent engages this step.
+        disengage_probability: chance an unsupported, engaged agent drops out this step.
+        hysteresis: an engaged agent stays supported down to ``threshold - hysteresis``.
+        uniform: one uniform draw per agent in [0, 1) used for both decisions; required
+            when either probability is strictly between 0 and 1.
+        eligible: agents who can be engaged at all (active, present); others are False.
+
+    Returns:
+        The new boolean engaged array (a fresh array; inputs are not modified).
+    """
+    supported_new = (share >= threshold) & (count >= min_support)
+    supported_keep = (share >= threshold - hysteresis) & (count >= min_support)
+    stochastic = 0.0 < engage_probability < 1.0 or 0.0 < disengage_probability < 1.0
+    if stochastic and uniform is None:
+        raise ValueError("threshold_rule needs `uniform` draws when probabilities are in (0, 1)")
+    if uniform is None:
+        engage = supported_new & (engage_probability >= 1.0)
+        drop = ~supported_keep & (disengage_probability >= 1.0)
+    else:
+        engage = supported_new & (uniform < engage_probability)
+        drop = ~supported_keep & (uniform < disengage_probability)
+    new = np.where(engaged, ~drop, engage)
+    if committed is not None:
+        new |= committed
+    if eligible is not None:
+        new &= eligible
+    return new
+
+
+def update_engagement(
+    state: State,
+    agg: Aggregates,
+    dyn: Dynamics,
+    uniform: FloatArray,
+) -> None:
+    """One month of engagement for the whole population (see module docstring).
+
+    Args:
+        state: the state; ``engaged`` is replaced.
+        agg: neighbour aggregates of this month.
+        dyn: dynamics parameters.
+        uniform: one U[0, 1) draw per agent from the run's generator.
+    """
+    readiness = (state.purpose + state.agency + state.trust) / 3.0
+    support = state.rules[np.maximum(state.district, 0)]
+    theta = effective_threshold(
+        state.threshold, readiness, dyn.threshold_sensitivity, support, dyn.rules_threshold_relief
+    )
+    committed = state.active & (state.purpose >= dyn.commitment_level)
+    state.engaged = threshold_rule(
+        state.engaged,
+        agg.engaged_share,
+        agg.engaged_count,
+        theta,
+        min_support=dyn.min_support,
+        committed=committed,
+        engage_probability=dyn.engage_probability,
+        disengage_probability=dyn.disengage_probability,
+        hysteresis=dyn.hysteresis,
+        uniform=uniform,
+        eligible=state.active,
+    )

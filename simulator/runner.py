@@ -1,0 +1,179 @@
+"""Run a scenario: parameters in, named outcomes and tables out.
+
+The runner is thin (after EMA Workbench's experiment runner): it builds the model from
+a scenario and a seed, steps it, and returns the monthly indicator table, the learning
+of every school, a summary of named scalar outcomes and the provenance of the run.
+:func:`write_run` saves them (Parquet, CSV, JSON, PNG). Analysis reads these tables,
+never models.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from ._compat import MESA_VERSION
+from .model import EducationModel
+from .scenario import Scenario, load_scenario
+
+__all__ = ["RunResult", "run_scenario", "run_point", "summarize", "write_run", "FORMAT_VERSION", "SUMMARY_OUTCOMES"]
+
+FORMAT_VERSION = 1
+
+SUMMARY_OUTCOMES: dict[str, str] = {
+    "final_learning": "Mean classroom learning over the last 12 months.",
+    "initial_learning": "Mean classroom learning at month 0.",
+    "learning_gain": "final_learning minus initial_learning.",
+    "peak_learning": "Highest monthly mean classroom learning.",
+    "final_engaged_share": "Engaged share of active people, mean of the last 12 months.",
+    "final_engaged_teacher_share": "Engaged share of teachers, mean of the last 12 months.",
+    "final_trust": "Mean trust, last 12 months.",
+    "final_purpose": "Mean purpose, last 12 months.",
+    "final_agency": "Mean agency, last 12 months.",
+    "final_critical_mass_index": "Critical-mass index, last 12 months.",
+    "final_rules": "Mean district rules, last 12 months.",
+    "months_to_trust_rise": "First month mean trust is 0.05 above its start (NaN if never).",
+    "months_to_learning_rise": "First month mean learning is 0.05 above its start (NaN if never).",
+}
+
+
+@dataclass
+class RunResult:
+    """One run: monthly indicators, school learning, summary outcomes and provenance."""
+
+    timeseries: pd.DataFrame
+    schools: pd.DataFrame
+    summary: dict[str, float]
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+
+def _first_rise(series: pd.Series, delta: float) -> float:
+    hit = np.flatnonzero(series.to_numpy() >= series.iloc[0] + delta)
+    return float(hit[0]) if hit.size else float("nan")
+
+
+def summarize(timeseries: pd.DataFrame, window: int = 12) -> dict[str, float]:
+    """Named scalar outcomes of a run from its monthly table (see :data:`SUMMARY_OUTCOMES`)."""
+    tail = timeseries.tail(window)
+    first = timeseries.iloc[0]
+    out = {
+        "final_learning": float(tail["learning_mean"].mean()),
+        "initial_learning": float(first["learning_mean"]),
+        "peak_learning": float(timeseries["learning_mean"].max()),
+        "final_engaged_share": float(tail["engaged_share"].mean()),
+        "final_engaged_teacher_share": float(tail["engaged_teacher"].mean()),
+        "final_trust": float(tail["trust_mean"].mean()),
+        "final_purpose": float(tail["purpose_mean"].mean()),
+        "final_agency": float(tail["agency_mean"].mean()),
+        "final_critical_mass_index": float(tail["critical_mass_index"].mean()),
+        "final_rules": float(tail["rules_mean"].mean()),
+        "months_to_trust_rise": _first_rise(timeseries["trust_mean"], 0.05),
+        "months_to_learning_rise": _first_rise(timeseries["learning_mean"], 0.05),
+    }
+    out["learning_gain"] = out["final_learning"] - out["initial_learning"]
+    return out
+
+
+def provenance(scenario: Scenario, seed: int, steps: int, source: str | None = None) -> dict[str, Any]:
+    """Everything needed to say where a result came from."""
+    return {
+        "clsim_version": __version__,
+        "mesa_version": MESA_VERSION,
+        "python_version": platform.python_version(),
+        "numpy_version": np.__version__,
+        "format_version": FORMAT_VERSION,
+        "scenario_name": scenario.meta.name,
+        "scenario_hash": scenario.content_hash(),
+        "scenario_source": source,
+        "seed": int(seed),
+        "steps": int(steps),
+    }
+
+
+def run_scenario(
+    scenario: Scenario | str | Path,
+    seed: int = 0,
+    steps: int | None = None,
+    *,
+    agents: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Run a scenario for ``steps`` months (default ``meta.steps``) with one seed.
+
+    Args:
+        scenario: a scenario or a path to a scenario file.
+        seed: the run's seed.
+        steps: months to run; defaults to the scenario's ``meta.steps``.
+        agents: also create Mesa agent objects (results are identical either way).
+        progress: called as ``progress(done, total)`` after every month.
+    """
+    source = None
+    if not isinstance(scenario, Scenario):
+        source = str(scenario)
+        scenario = load_scenario(scenario)
+    steps = scenario.meta.steps if steps is None else int(steps)
+    model = EducationModel(scenario, seed=seed, agents=agents)
+    for done in range(1, steps + 1):
+        model.step()
+        if progress is not None:
+            progress(done, steps)
+    ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    ts.insert(1, "year", ts["month"] / 12.0)
+    lay = model.layout
+    school_ids = np.arange(lay.n_schools)
+    learning = np.stack(model.school_learning)
+    schools = pd.DataFrame(
+        {
+            "month": np.repeat(np.arange(learning.shape[0]), lay.n_schools),
+            "school": np.tile(school_ids, learning.shape[0]),
+            "cluster": np.tile(school_ids // lay.schools_per_cluster, learning.shape[0]),
+            "district": np.tile(school_ids // (lay.schools_per_cluster * lay.clusters_per_district), learning.shape[0]),
+            "learning": learning.ravel(),
+        }
+    )
+    return RunResult(ts, schools, summarize(ts), provenance(scenario, seed, steps, source))
+
+
+def run_point(
+    scenario: Scenario | str | Path,
+    overrides: dict[str, Any] | None = None,
+    seed: int = 0,
+    steps: int | None = None,
+) -> dict[str, float]:
+    """Summary outcomes of one run with dotted-key overrides (for sweeps; picklable inputs)."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if overrides:
+        scenario = scenario.with_overrides(overrides)
+    return run_scenario(scenario, seed=seed, steps=steps).summary
+
+
+def write_run(result: RunResult, out: Path, scenario: Scenario) -> dict[str, Path]:
+    """Write a run's tables, summary, scenario and figure into ``out``; return the paths."""
+    from .figures import plot_run
+
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "timeseries_parquet": out / "timeseries.parquet",
+        "timeseries_csv": out / "timeseries.csv",
+        "schools_parquet": out / "schools.parquet",
+        "summary": out / "summary.json",
+        "scenario": out / "scenario.json",
+        "figure": out / "run.png",
+    }
+    result.timeseries.to_parquet(paths["timeseries_parquet"], index=False)
+    result.timeseries.to_csv(paths["timeseries_csv"], index=False)
+    result.schools.to_parquet(paths["schools_parquet"], index=False)
+    summary = {"summary": result.summary, "provenance": result.provenance}
+    paths["summary"].write_text(json.dumps(summary, indent=2, allow_nan=True))
+    paths["scenario"].write_text(json.dumps(scenario.to_dict(), indent=2))
+    plot_run(result.timeseries, paths["figure"], title=scenario.meta.name)
+    return paths

@@ -1,0 +1,338 @@
+"""The scenario schema: every parameter typed, bounded, documented and defaulted.
+
+A scenario is a YAML file of nested sections. Each field's ``description`` is the
+documentation (``docs/ODD.md`` and the scenario reference are generated from it), and
+each bound is checked once, at load. Unknown keys are rejected. Time is in months for
+dynamics and in years for strategy schedules, so "recruit for 8 years then stop" is
+``recruit: {start_year: 0, end_year: 8}``.
+
+Sources: the brief (``shared/BRIEF.md``) and seeds 000-004 for structure and case
+figures; parameters marked *calibrated* were set so the stylized facts can emerge
+(see ``docs/ODD.md``, section "Calibration").
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "Strict",
+    "Meta",
+    "System",
+    "Network",
+    "Population",
+    "Dynamics",
+    "Recruit",
+    "RoleMix",
+    "Develop",
+    "Connect",
+    "Collectives",
+    "Convenings",
+    "Convene",
+    "Technical",
+    "ScenarioModel",
+]
+
+Unit = float  # a value in [0, 1]
+
+
+class Strict(BaseModel):
+    """Base for all sections: unknown keys are errors, assignment is validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+def unit(default: float, description: str) -> float:
+    """A field bounded to [0, 1]."""
+    return Field(default, ge=0.0, le=1.0, description=description)
+
+
+class Schedule(Strict):
+    """A strategy's active window, in years from the start of the run."""
+
+    start_year: float = Field(0.0, ge=0.0, le=100.0, description="Year the strategy starts.")
+    end_year: float = Field(
+        100.0, ge=0.0, le=100.0, description="Year the strategy stops (exclusive)."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Schedule:
+        if self.end_year < self.start_year:
+            raise ValueError(
+                f"end_year must be >= start_year; found start_year={self.start_year}, "
+                f"end_year={self.end_year}"
+            )
+        return self
+
+    def active(self, month: int) -> bool:
+        """Whether the strategy is on in the given month (0-based)."""
+        year = month / 12.0
+        return self.start_year <= year < self.end_year
+
+
+class Meta(Strict):
+    """Name, description and run length."""
+
+    name: str = Field("scenario", max_length=200, description="Short name used in tables.")
+    description: str = Field("", max_length=5000, description="What the scenario is for.")
+    steps: int = Field(180, ge=1, le=1200, description="Months to simulate (180 = 15 years).")
+
+
+class System(Strict):
+    """Size and shape of the education system (seed 003: a cluster is 15-20 schools)."""
+
+    districts: int = Field(2, ge=1, le=2000, description="Number of districts.")
+    clusters_per_district: int = Field(5, ge=1, le=500, description="Clusters in a district.")
+    schools_per_cluster: int = Field(
+        15, ge=1, le=200, description="Schools in a cluster (seed 003: 15-20 in India)."
+    )
+    teachers_per_school: int = Field(8, ge=1, le=200, description="Teachers in a school.")
+    parents_per_school: int = Field(
+        6, ge=0, le=500, description="Parents and community members modelled per school."
+    )
+    officials_per_cluster: int = Field(
+        1, ge=0, le=50, description="Block/cluster officials (resource persons) per cluster."
+    )
+    officials_per_district: int = Field(
+        2, ge=0, le=200, description="District and state officials per district."
+    )
+    students_per_classroom: int = Field(
+        35, ge=1, le=200, description="Students in a classroom (for students-reached counts)."
+    )
+
+
+class Network(Strict):
+    """Tie layers and their weights (seed 000: relationships, networks, trust)."""
+
+    cluster_ties_per_teacher: int = Field(
+        2, ge=0, le=50, description="Ties from each teacher to teachers in other schools of its cluster."
+    )
+    principal_ties: int = Field(
+        3, ge=0, le=50, description="Ties from each principal to other principals of its cluster."
+    )
+    parent_ties: int = Field(
+        2, ge=0, le=50, description="Ties from each parent to teachers of its school (plus its principal)."
+    )
+    alumni_ties_per_fellow: int = Field(
+        4, ge=0, le=100, description="Alumni-network ties from each fellow to other fellows/alumni of its district."
+    )
+    bridging_ties_per_alumnus: int = Field(
+        3, ge=0, le=100, description="Bridging ties an alumnus can form to principals and officials (gated by connect)."
+    )
+    collective_ties_per_teacher: int = Field(
+        6, ge=0, le=100, description="Ties a teacher forms inside its cluster's teacher collective when it meets."
+    )
+    school_weight: float = Field(1.0, ge=0.0, le=10.0, description="Weight of ties within a school.")
+    cluster_weight: float = Field(0.6, ge=0.0, le=10.0, description="Weight of teacher ties across a cluster.")
+    parent_weight: float = Field(0.5, ge=0.0, le=10.0, description="Weight of school-parent ties.")
+    oversight_weight: float = Field(0.8, ge=0.0, le=10.0, description="Weight of officials' oversight ties.")
+    alumni_base_weight: float = Field(
+        0.3, ge=0.0, le=10.0, description="Weight of alumni-network ties without a connect strategy."
+    )
+
+
+class Population(Strict):
+    """Initial attributes by role: means of Beta-distributed values in [0, 1]."""
+
+    purpose_local: Unit = unit(0.30, "Mean initial purpose of teachers, principals, parents, officials.")
+    trust_local: Unit = unit(0.35, "Mean initial trust of local actors.")
+    agency_local: Unit = unit(0.30, "Mean initial agency of local actors.")
+    capacity_local: Unit = unit(0.35, "Mean initial leadership capacity of local actors.")
+    purpose_driven_share: Unit = unit(
+        0.03,
+        "Share of local teachers and principals who start purpose-driven (purpose near 0.85): "
+        "the few who change first (seed 003).",
+    )
+    attribute_concentration: float = Field(
+        12.0, ge=1.0, le=1000.0, description="Beta concentration (a+b): larger means less spread."
+    )
+    threshold_mean: Unit = unit(0.40, "Mean base engagement threshold (share of engaged ties). Calibrated.")
+    threshold_sd: float = Field(0.12, ge=0.0, le=0.5, description="Spread of base thresholds.")
+    baseline_practice: Unit = unit(0.30, "Initial classroom practice (old paradigm level).")
+    baseline_learning: Unit = unit(
+        0.40, "Initial share of students at grade level (brief: 6 in 10 cannot read by age 10)."
+    )
+    learning_ceiling: Unit = unit(
+        0.80, "Share at grade level when practice is fully transformed. Calibrated (Telangana 1.6x)."
+    )
+    reach_teacher: Unit = unit(0.3, "Reach of a teacher's role.")
+    reach_principal: Unit = unit(0.6, "Reach of a principal.")
+    reach_parent: Unit = unit(0.2, "Reach of a parent or community member.")
+    reach_official: Unit = unit(0.9, "Reach of an official.")
+    reach_fellow: Unit = unit(0.35, "Reach of a fellow during the fellowship.")
+    reach_alumni_direct: Unit = unit(0.45, "Reach of an alumnus in a direct-impact role.")
+    reach_alumni_enabler: Unit = unit(0.65, "Reach of an alumnus in a transformational-enabler role.")
+    reach_alumni_policy: Unit = unit(0.9, "Reach of an alumnus in a policy role.")
+    rootedness_local: Unit = unit(0.8, "Local rootedness of teachers, principals, parents.")
+    rootedness_fellow_local: Unit = unit(0.8, "Rootedness of a fellow recruited locally.")
+    rootedness_fellow_other: Unit = unit(0.3, "Rootedness of a fellow from outside the community.")
+    trust_fellow: Unit = unit(0.5, "Mean initial trust of a fellow.")
+    agency_fellow: Unit = unit(0.6, "Mean initial agency of a fellow.")
+    practice_fellow: Unit = unit(0.45, "Initial classroom practice of a fellow (trained in the new practice).")
+
+
+class Dynamics(Strict):
+    """Rates of the monthly processes. See docs/ODD.md for the equations."""
+
+    influence_rate: Unit = unit(0.05, "Monthly pull of purpose toward trusted neighbours' purpose.")
+    engaged_purpose_gain: Unit = unit(
+        0.03, "Monthly growth of purpose while engaged (shared meaning-making)."
+    )
+    trust_gain: Unit = unit(0.06, "Monthly trust growth per unit share of engaged ties.")
+    trust_decay: Unit = unit(0.02, "Monthly relaxation of trust toward its initial value.")
+    agency_gain: Unit = unit(0.04, "Monthly agency growth while engaged.")
+    agency_decay: Unit = unit(0.02, "Monthly relaxation of agency toward its initial value.")
+    threshold_sensitivity: Unit = unit(
+        0.6, "How much readiness (mean of purpose, agency, trust) lowers a threshold."
+    )
+    min_support: float = Field(
+        0.5, ge=0.0, le=20.0, description="Minimum weighted count of engaged ties to engage (reinforcement)."
+    )
+    engage_probability: Unit = unit(0.3, "Monthly chance that a supported agent engages.")
+    disengage_probability: Unit = unit(0.1, "Monthly chance that an unsupported engaged agent drops out.")
+    hysteresis: Unit = unit(0.1, "Engaged agents stay supported down to threshold minus this.")
+    commitment_level: Unit = unit(
+        0.75, "Purpose at and above which an agent is engaged whatever its neighbours do."
+    )
+    practice_gain: Unit = unit(0.03, "Monthly practice growth of an engaged teacher.")
+    peer_learning_rate: Unit = unit(
+        0.15, "Practice gain per unit of visible learning advantage of trusted peers (seed 003)."
+    )
+    learning_lag_months: float = Field(
+        12.0, ge=1.0, le=120.0, description="Months for learning to close most of the gap to practice."
+    )
+    inertia: Unit = unit(
+        0.04, "Monthly pull of practice and beliefs back to the old paradigm where nothing has shifted."
+    )
+    collective_trust_gain: Unit = unit(
+        0.04, "Monthly trust growth of teachers in a teacher-led collective (per monthly meeting)."
+    )
+    collective_agency_gain: Unit = unit(
+        0.03, "Monthly agency growth of teachers in a teacher-led collective (per monthly meeting)."
+    )
+    imposed_agency_cost: Unit = unit(
+        0.02, "Monthly agency loss in an imposed collective (compliance, seed 003)."
+    )
+    data_reflection_bonus: float = Field(
+        1.0, ge=0.0, le=10.0,
+        description="Extra peer learning when a teacher-led collective reflects on classroom data.",
+    )
+    coaching_gain: Unit = unit(
+        0.04, "Monthly growth of purpose, capacity and practice per unit of coaching intensity."
+    )
+    rules_rate: Unit = unit(0.05, "Monthly growth of district rules while officials are engaged.")
+    rules_decay: Unit = unit(0.01, "Monthly decay of district rules while officials are not engaged.")
+    rules_quorum: Unit = unit(0.5, "Share of officials engaged needed to change district rules.")
+    rules_threshold_relief: Unit = unit(
+        0.4, "How much fully shifted rules lower everyone's engagement thresholds."
+    )
+
+
+class RoleMix(Strict):
+    """Where alumni go after the fellowship (Teach For India: 60/30/10, seed 000)."""
+
+    direct: Unit = unit(0.6, "Share of alumni in direct-impact roles (teaching, school leadership).")
+    enabler: Unit = unit(0.3, "Share in transformational-enabler roles (NGOs, community).")
+    policy: Unit = unit(0.1, "Share in policy and governance roles.")
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> RoleMix:
+        total = self.direct + self.enabler + self.policy
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"role shares must sum to 1; found {total:g}")
+        return self
+
+
+class Recruit(Schedule):
+    """Strategy 1: recruit a diverse pipeline of fellows (seed 000)."""
+
+    cohort_size: int = Field(0, ge=0, le=100000, description="Fellows recruited a year.")
+    end_year: float = Field(8.0, ge=0.0, le=100.0, description="Year recruitment stops (exclusive).")
+    selection_purpose: Unit = unit(0.7, "Mean purpose of recruits (selection for purpose).")
+    selection_capacity: Unit = unit(0.55, "Mean leadership capacity of recruits.")
+    local_share: Unit = unit(0.3, "Share of recruits rooted in the communities they serve.")
+    placement: Literal["clustered", "spread"] = Field(
+        "clustered", description="Place fellows in a few clusters, or spread across all."
+    )
+    placement_clusters: int = Field(
+        3, ge=1, le=100000, description="Clusters that receive fellows when placement is clustered."
+    )
+    fellowship_months: int = Field(24, ge=1, le=120, description="Length of the fellowship.")
+    retention: Unit = unit(0.9, "Share of fellows and alumni still in the system after a year.")
+    role_mix: RoleMix = Field(default_factory=RoleMix, description="Alumni role mix.")
+
+
+class Develop(Schedule):
+    """Strategy 2: develop purpose and capacity (seed 000; Puebla case)."""
+
+    fellow_coaching: Unit = unit(0.0, "Coaching intensity for fellows.")
+    teacher_coaching: Unit = unit(0.0, "Development extended to local teachers beside fellows.")
+    principal_development: Unit = unit(0.0, "Development of principals in schools with fellows.")
+    parent_development: Unit = unit(0.0, "Development of parents in schools with fellows.")
+    alumni_leadership: Unit = unit(0.0, "Leadership programme intensity for alumni.")
+
+
+class Connect(Schedule):
+    """Strategy 3: connect alumni with each other, with system actors and communities."""
+
+    alumni_gatherings_per_year: int = Field(0, ge=0, le=52, description="Alumni gatherings a year.")
+    bridging: Unit = unit(0.0, "Strength of bridging ties from alumni to principals and officials.")
+    community: Unit = unit(0.0, "Strength of community-engagement ties from fellows/alumni to parents.")
+
+
+class Collectives(Schedule):
+    """Teacher collectives meeting in clusters (seed 003)."""
+
+    mode: Literal["none", "teacher_led", "imposed"] = Field(
+        "none", description="Who runs the collectives: teachers, or imposed from the top."
+    )
+    meetings_per_year: int = Field(12, ge=0, le=52, description="Meetings a year (seed 003: monthly).")
+    with_data: bool = Field(True, description="Teachers reflect on classroom data together.")
+    clusters: Literal["all", "with_fellows"] | int = Field(
+        "all", description="Which clusters convene: all, those with fellows, or the first N."
+    )
+
+
+class Convenings(Schedule):
+    """Cross-stakeholder convenings in each district (seed 000: convene)."""
+
+    per_year: int = Field(0, ge=0, le=52, description="Convenings a year in each district.")
+    participants: int = Field(30, ge=2, le=10000, description="People at one convening.")
+    roles: list[Literal["teacher", "principal", "parent", "fellow", "alumnus", "official"]] = Field(
+        default_factory=lambda: ["principal", "official", "alumnus", "parent", "teacher"],
+        description="Roles invited.",
+    )
+
+
+class Convene(Strict):
+    """Strategy 4: convene actors to build shared purpose and learn together."""
+
+    collectives: Collectives = Field(default_factory=Collectives, description="Teacher collectives.")
+    convenings: Convenings = Field(
+        default_factory=Convenings, description="Cross-stakeholder convenings."
+    )
+
+
+class Technical(Schedule):
+    """A technical programme: practice and resources, no purpose, trust or agency."""
+
+    practice_push: Unit = unit(0.0, "Monthly push of classroom practice toward the new practice.")
+    resources: Unit = unit(0.0, "Extra learning from materials and resources while it runs.")
+    end_year: float = Field(3.0, ge=0.0, le=100.0, description="Year the programme stops.")
+
+
+class ScenarioModel(Strict):
+    """A whole scenario: system, population, dynamics and the four strategies."""
+
+    meta: Meta = Field(default_factory=Meta, description="Name, description, length.")
+    system: System = Field(default_factory=System, description="System size and shape.")
+    network: Network = Field(default_factory=Network, description="Tie layers.")
+    population: Population = Field(default_factory=Population, description="Initial attributes.")
+    dynamics: Dynamics = Field(default_factory=Dynamics, description="Process rates.")
+    recruit: Recruit = Field(default_factory=Recruit, description="Recruitment strategy.")
+    develop: Develop = Field(default_factory=Develop, description="Development strategy.")
+    connect: Connect = Field(default_factory=Connect, description="Connection strategy.")
+    convene: Convene = Field(default_factory=Convene, description="Convening strategy.")
+    technical: Technical = Field(default_factory=Technical, description="Technical programme.")
