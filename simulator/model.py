@@ -129,9 +129,9 @@ class EducationModel(mesa.Model):
     # -- dynamics -------------------------------------------------------------------
 
     def _refresh_weights(self, force: bool = False) -> None:
-        key = (self.levers.key(), self.collectives.member.tobytes())
+        key = (self.levers.key(), self.collectives.cluster_convenes.tobytes())
         if force or key != self._weights_key:
-            gates = layer_gates(self.levers, self.scenario.network, bool(self.collectives.member.any()))
+            gates = layer_gates(self.levers, self.scenario.network, bool(self.collectives.cluster_convenes.any()))
             membership = layer_membership(self.state, self.collectives)
             self.W = self.network.weights(gates, membership)
             self._weights_key = key

@@ -98,7 +98,7 @@ class _EdgeList:
 
 
 def _within(starts: NDArray[np.int64], size: int, k: int, rng: np.random.Generator) -> NDArray[np.int64]:
-    """k random members of each group [start, start + size) for each start (n x k)."""
+    """K random members of each group [start, start + size) for each start (n x k)."""
     return starts[:, None] + rng.integers(0, size, size=(starts.size, k))
 
 

@@ -14,7 +14,6 @@ each process then updates every agent before the next process runs.
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from .model import EducationModel
@@ -195,6 +194,7 @@ class ReferenceModel(EducationModel):
                 p
                 + dyn.practice_gain * e * (0.5 + a.capacity) * (1 - p)
                 + dyn.peer_learning_rate * a.trust * reflect * visible
+                + (dyn.collective_practice_gain * col.intensity[i] * a.agency * a.trust * (1 - p) if col.member[i] else 0.0)
                 + lv.technical_push * (1 - p)
             )
             a.practice = _clip(p_new)

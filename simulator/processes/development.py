@@ -1,4 +1,6 @@
-"""Develop purpose and capacity: coaching of fellows, and of the teachers, principals and
+"""Develop purpose and capacity through coaching.
+
+Coaching of fellows, and of the teachers, principals and
 parents in schools where fellows work (seed 000, strategy 2: "develop purpose and
 capacity ... of local teachers, principals, others alongside them"; Puebla case),
 and leadership programmes for alumni.

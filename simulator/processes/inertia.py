@@ -1,5 +1,6 @@
-"""System inertia: practice and beliefs are pulled back toward the old paradigm unless
-purpose, power and learning have shifted.
+"""System inertia: practice and beliefs are pulled back toward the old paradigm.
+
+The pull holds unless purpose, power and learning have shifted.
 
 Seed 000 (after Meadows): systems "adapt to superficial changes"; a technical push
 without shifts in purpose, power and learning fades. The pull on an agent is

@@ -5,12 +5,16 @@ For every active classroom holder:
 
     d_practice = practice_gain * engaged * (0.5 + capacity) * (1 - practice)
                + peer_learning_rate * trust * (1 + bonus * with_data) * max(0, peer_learning - learning)
+               + collective_practice_gain * intensity * member * agency * trust * (1 - practice)
                + technical_push * (1 - practice)
 
 where ``peer_learning`` is the mean learning in the classrooms of the agent's ties and
 ``bonus`` is ``data_reflection_bonus`` when the agent's teacher-led collective reflects
-on classroom data (data makes success visible). Imposed collectives share no data that
-teachers trust, so they get no bonus. A technical programme pushes practice directly.
+on classroom data (data makes success visible). Members of a collective also learn
+together -- share classroom experience, plan, build tools (seed 003) -- at a rate scaled
+by their agency and trust: in an imposed collective, where agency falls and trust does
+not grow, little is learned, and there is no data bonus. A technical programme pushes
+practice directly.
 
 Reads: practice, learning, engaged, capacity, trust, has_classroom, active; aggregates
 ``peer_learning``, ``peer_weight``; collectives; levers. Writes: practice.
@@ -40,5 +44,9 @@ def update_practice(
     reflect = 1.0 + dyn.data_reflection_bonus * (collectives.with_data & collectives.teacher_led)
     visible = np.maximum(0.0, agg.peer_learning - state.learning) * (agg.peer_weight > 0)
     peer = dyn.peer_learning_rate * state.trust * reflect * visible
+    together = (
+        dyn.collective_practice_gain * collectives.intensity * collectives.member
+        * state.agency * state.trust * (1.0 - p)
+    )
     push = levers.technical_push * (1.0 - p)
-    state.practice = np.clip(np.where(holders, p + own + peer + push, p), 0.0, 1.0)
+    state.practice = np.clip(np.where(holders, p + own + peer + together + push, p), 0.0, 1.0)

@@ -103,5 +103,12 @@ def layer_membership(state: State, collectives: Collectives) -> NDArray[np.float
     m[Layer.BRIDGING, fellow] = 0.0
     m[Layer.ENABLER, fellow] = 0.0
     m[Layer.POLICY, fellow] = 0.0
-    m[Layer.COLLECTIVE] = collectives.member
+    # Collective ties exist only between classroom holders (teachers, fellows); they
+    # count where the cluster convenes and the holder has not left the school. Who is
+    # present is handled by the speaker weight, so arrivals and departures never force
+    # a rebuild of the weights.
+    convenes = np.zeros(n, dtype=bool)
+    in_cluster = state.cluster >= 0
+    convenes[in_cluster] = collectives.cluster_convenes[state.cluster[in_cluster]]
+    m[Layer.COLLECTIVE] = convenes & ~left_school
     return m

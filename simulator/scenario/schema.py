@@ -219,6 +219,11 @@ class Dynamics(Strict):
         1.0, ge=0.0, le=10.0,
         description="Extra peer learning when a teacher-led collective reflects on classroom data.",
     )
+    collective_practice_gain: Unit = unit(
+        0.1,
+        "Monthly practice growth from learning together in a collective, scaled by the "
+        "member's agency and trust (seed 003). Calibrated to Telangana's 1.6x.",
+    )
     coaching_gain: Unit = unit(
         0.04, "Monthly growth of purpose, capacity and practice per unit of coaching intensity."
     )

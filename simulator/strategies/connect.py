@@ -1,6 +1,8 @@
-"""Connect: alumni gatherings, bridging ties from alumni to principals and officials,
-and community ties to parents (seed 000, strategy 3; seed 002: "the strength of the
-network between them and others")."""
+"""Connect: alumni gatherings, bridging ties and community ties.
+
+Bridging ties run from alumni to principals and officials, community ties to parents
+(seed 000, strategy 3; seed 002: "the strength of the network between them and others").
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Develop: coaching of fellows and of local teachers, principals and parents beside
-them, and leadership programmes for alumni (seed 000, strategy 2; Puebla case)."""
+"""Develop: coaching of fellows and of local people beside them; alumni leadership.
+
+Seed 000, strategy 2 (Puebla case): teachers, principals and parents develop alongside
+fellows; alumni get leadership programmes.
+"""
 
 from __future__ import annotations
 

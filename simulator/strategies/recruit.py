@@ -1,5 +1,6 @@
-"""Recruit: cohorts of fellows, selected for purpose and capacity, placed clustered or
-spread (seed 000, strategy 1; seed 002: scale and depth).
+"""Recruit: cohorts of fellows, selected for purpose and capacity, placed clustered or spread.
+
+Seed 000, strategy 1; seed 002: scale and depth.
 
 Cohort sizes, arrival months, placement and alumni tracks are fixed when the system is
 laid out (:func:`simulator.layout.build_layout`), so the arrays never change shape;

@@ -1,7 +1,9 @@
-"""Technical programme: raises practice or resources for a period and touches nothing
-else -- no purpose, trust or agency. The brief's comparator: systems "adapt to
+"""Technical programme: raises practice or resources for a period, nothing else.
+
+No purpose, trust or agency. The brief's comparator: systems "adapt to
 superficial changes", so its gains should fade unless purpose, power and learning
-shift (seed 000, after Meadows)."""
+shift (seed 000, after Meadows).
+"""
 
 from __future__ import annotations
 

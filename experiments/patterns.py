@@ -1,0 +1,307 @@
+"""The eight patterns of the brief, each with the scenario that shows it and a
+counter-scenario where it must not appear (issue 3).
+
+Nothing in the model names a pattern: every check below runs ordinary scenario files
+(with dotted-key overrides) and measures ordinary outputs. For each pattern it prints
+the measured effect with a 95% bootstrap interval over seeds, whether the pattern holds,
+and whether the counter-scenario behaves as the pattern says it should not. Figures go
+to ``results/patterns/``.
+
+Run: ``python experiments/patterns.py [--seeds 10] [--out results/patterns]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from scipy.optimize import curve_fit  # noqa: E402
+
+from simulator.compare import derive_seeds  # noqa: E402
+from simulator.runner import run_scenario  # noqa: E402
+from simulator.scenario import Scenario, load_scenario  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+TRANSFORMED = 0.55  # final learning at or above this is the transformed regime
+
+
+def scenario(name: str, **overrides) -> Scenario:
+    sc = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    return sc.with_overrides(overrides) if overrides else sc
+
+
+@dataclass
+class Check:
+    pattern: str
+    measure: str
+    effect: float
+    low: float
+    high: float
+    holds: bool
+    counter: str
+    counter_effect: float
+    counter_low: float
+    counter_high: float
+    counter_absent: bool
+
+    @property
+    def passed(self) -> bool:
+        return self.holds and self.counter_absent
+
+
+def bootstrap(values: np.ndarray, stat: Callable[[np.ndarray], float] = np.mean, n: int = 2000, seed: int = 0) -> tuple[float, float]:
+    rng = np.random.default_rng(seed)
+    values = np.asarray(values, dtype=float)
+    draws = [stat(values[rng.integers(0, len(values), len(values))]) for _ in range(n)]
+    return float(np.quantile(draws, 0.025)), float(np.quantile(draws, 0.975))
+
+
+def diff_boot(a: np.ndarray, b: np.ndarray, n: int = 2000, seed: int = 0) -> tuple[float, float, float]:
+    rng = np.random.default_rng(seed)
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    draws = [a[rng.integers(0, a.size, a.size)].mean() - b[rng.integers(0, b.size, b.size)].mean() for _ in range(n)]
+    return float(a.mean() - b.mean()), float(np.quantile(draws, 0.025)), float(np.quantile(draws, 0.975))
+
+
+def runs(sc: Scenario, seeds: list[int]) -> list:
+    return [run_scenario(sc, seed=s) for s in seeds]
+
+
+def finals(results: list, key: str = "final_learning") -> np.ndarray:
+    return np.array([r.summary[key] for r in results])
+
+
+def logistic(x, lo, hi, mid, slope):
+    return lo + (hi - lo) / (1 + np.exp(-(x - mid) / slope))
+
+
+def s_curve_test(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Return (AIC of linear minus AIC of logistic, fitted midpoint). Large = S-shaped."""
+    n = x.size
+    lin = np.polyfit(x, y, 1)
+    rss_lin = float(((np.polyval(lin, x) - y) ** 2).sum())
+    try:
+        p, _ = curve_fit(logistic, x, y, p0=[y.min(), y.max(), np.median(x), (x.max() - x.min()) / 10], maxfev=20000)
+        rss_log = float(((logistic(x, *p) - y) ** 2).sum())
+        mid = float(p[2])
+    except RuntimeError:
+        rss_log, mid = rss_lin, float("nan")
+    aic = lambda rss, k: n * np.log(max(rss, 1e-12) / n) + 2 * k  # noqa: E731
+    return float(aic(rss_lin, 2) - aic(rss_log, 4)), mid
+
+
+def bimodality_coefficient(y: np.ndarray) -> float:
+    """Sarle's bimodality coefficient; above 5/9 suggests bimodality."""
+    from scipy.stats import kurtosis, skew
+
+    n = y.size
+    g, k = skew(y, bias=False), kurtosis(y, bias=False)
+    return float((g**2 + 1) / (k + 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))))
+
+
+def p1_tipping(seeds: list[int], out: Path) -> Check:
+    sizes = np.array([0, 5, 10, 15, 20, 25, 30, 40, 60])
+    rows = []
+    for cs in sizes:
+        for r in runs(scenario("comprehensive", **{"recruit.cohort_size": int(cs)}), seeds):
+            rows.append((cs, r.summary["final_learning"]))
+    tech = np.array([0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1])
+    trows = []
+    for push in tech:
+        sc = scenario("technical_only", **{"technical.practice_push": float(push), "technical.end_year": 15.0})
+        for r in runs(sc, seeds[:3]):
+            trows.append((push, r.summary["final_learning"]))
+    df, tf = pd.DataFrame(rows, columns=["x", "y"]), pd.DataFrame(trows, columns=["x", "y"])
+    gain, mid = s_curve_test(df.x.to_numpy(float), df.y.to_numpy())
+    # bimodality among the runs at the lever value whose transformed share is closest to 1/2
+    share = df.assign(t=df.y >= TRANSFORMED).groupby("x").t.mean()
+    near = float((share - 0.5).abs().idxmin())
+    bc = bimodality_coefficient(df[df.x == near].y.to_numpy()) if df[df.x == near].y.std() > 0 else 0.0
+    cgain, _ = s_curve_test(tf.x.to_numpy(float), tf.y.to_numpy())
+    boot = []
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        sample = df.groupby("x", group_keys=False).apply(lambda g: g.sample(len(g), replace=True, random_state=int(rng.integers(1 << 30))))
+        boot.append(s_curve_test(sample.x.to_numpy(float), sample.y.to_numpy())[1])
+    lo, hi = np.nanquantile(boot, [0.025, 0.975])
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    ax[0].scatter(df.x, df.y, alpha=0.5)
+    ax[0].axvline(mid, color="k", ls="--")
+    ax[0].set(xlabel="fellows a year (comprehensive)", ylabel="final learning", title=f"S-curve, midpoint {mid:.1f}")
+    ax[1].scatter(tf.x, tf.y, alpha=0.5, color="C1")
+    ax[1].set(xlabel="technical practice push", ylabel="final learning", title="counter: technical dose-response")
+    fig.tight_layout()
+    fig.savefig(out / "p1_tipping.png", dpi=110)
+    plt.close(fig)
+    return Check(
+        "1 tipping: S-curve, bimodal near the tipping point",
+        f"AIC(linear)-AIC(logistic); midpoint [95% CI]; bimodality coef. at x={near:g}: {bc:.2f}",
+        gain, float(lo), float(hi), bool(gain > 10 and bc > 5 / 9),
+        "technical push dose-response (linear, no tipping)", cgain, float("nan"), float("nan"), bool(cgain < 10),
+    )
+
+
+def p2_hysteresis(seeds: list[int], out: Path) -> Check:
+    def persistence(cs: int) -> np.ndarray:
+        vals = []
+        for r in runs(scenario("comprehensive", **{"recruit.cohort_size": cs, "recruit.end_year": 6.0}), seeds):
+            ts = r.timeseries
+            gain_stop = ts.loc[ts.month == 84, "learning_mean"].iloc[0] - ts.learning_mean.iloc[0]
+            gain_end = r.summary["final_learning"] - ts.learning_mean.iloc[0]
+            vals.append(gain_end - gain_stop)
+        return np.array(vals)
+
+    above, below = persistence(40), persistence(6)
+    lo, hi = bootstrap(above)
+    clo, chi = bootstrap(below)
+    return Check(
+        "2 hysteresis: gains persist after recruitment stops above critical mass",
+        "learning change from year 7 to year 15 after stopping at year 6 (40 fellows/yr)",
+        float(above.mean()), lo, hi, bool(lo > -0.02),
+        "below critical mass (6 fellows/yr): gains decay", float(below.mean()), clo, chi, bool(chi < 0),
+    )
+
+
+def p3_technical_fades(seeds: list[int], out: Path) -> Check:
+    def fade(sc: Scenario) -> np.ndarray:
+        vals = []
+        for r in runs(sc, seeds):
+            ts = r.timeseries
+            peak = ts.learning_mean.max() - ts.learning_mean.iloc[0]
+            kept = r.summary["final_learning"] - ts.learning_mean.iloc[0]
+            vals.append(kept / peak if peak > 0 else 0.0)
+        return np.array(vals)
+
+    tech, comp = fade(scenario("technical_only")), fade(scenario("comprehensive"))
+    lo, hi = bootstrap(tech)
+    clo, chi = bootstrap(comp)
+    return Check(
+        "3 technical push fades", "share of the peak gain kept at year 15 (technical only)",
+        float(tech.mean()), lo, hi, bool(hi < 0.3),
+        "comprehensive: the gain is kept", float(comp.mean()), clo, chi, bool(clo > 0.8),
+    )
+
+
+def p4_comprehensive(seeds: list[int], out: Path) -> Check:
+    cs = 20
+    comp = finals(runs(scenario("comprehensive", **{"recruit.cohort_size": cs}), seeds)) >= TRANSFORMED
+    rec = finals(runs(scenario("recruit", **{"recruit.cohort_size": cs}), seeds)) >= TRANSFORMED
+    tech = finals(runs(scenario("recruit", **{"recruit.cohort_size": cs, "technical.practice_push": 0.05, "technical.resources": 0.15}), seeds)) >= TRANSFORMED
+    eff, lo, hi = diff_boot(comp, rec)
+    ceff, clo, chi = diff_boot(tech, rec)
+    return Check(
+        "4 comprehensive beats partial", f"P(transformed) comprehensive minus recruit-only at {cs} fellows/yr",
+        eff, lo, hi, bool(lo > 0),
+        "recruit + technical programme vs recruit-only: no lower critical mass", ceff, clo, chi, bool(chi <= 0.2),
+    )
+
+
+def p5_depth(seeds: list[int], out: Path) -> Check:
+    base = {"recruit.cohort_size": 12}
+    clustered = finals(runs(scenario("comprehensive", **base, **{"recruit.placement": "clustered"}), seeds))
+    spread = finals(runs(scenario("comprehensive", **base, **{"recruit.placement": "spread"}), seeds))
+    eff, lo, hi = diff_boot(clustered, spread)
+    simple = {"dynamics.min_support": 0.0, "population.threshold_mean": 0.05, "population.threshold_sd": 0.0}
+    c2 = finals(runs(scenario("comprehensive", **base, **simple, **{"recruit.placement": "clustered"}), seeds))
+    s2 = finals(runs(scenario("comprehensive", **base, **simple, **{"recruit.placement": "spread"}), seeds))
+    ceff, clo, chi = diff_boot(c2, s2)
+    return Check(
+        "5 depth of scale: clustered tips where spread does not", "final learning clustered minus spread (12 fellows/yr)",
+        eff, lo, hi, bool(lo > 0.02),
+        "simple contagion (low thresholds, no reinforcement): spread does as well", ceff, clo, chi, bool(chi < 0.05),
+    )
+
+
+def p6_imposed(seeds: list[int], out: Path) -> Check:
+    base = {"recruit.cohort_size": 12}
+    none = finals(runs(scenario("comprehensive", **base, **{"convene.collectives.mode": "none"}), seeds))
+    imposed = finals(runs(scenario("comprehensive", **base, **{"convene.collectives.mode": "imposed"}), seeds))
+    led = finals(runs(scenario("comprehensive", **base, **{"convene.collectives.mode": "teacher_led"}), seeds))
+    eff, lo, hi = diff_boot(imposed, none)
+    ceff, clo, chi = diff_boot(led, none)
+    return Check(
+        "6 imposed convening gives no lasting gain",
+        "final learning (year 15), imposed minus no collectives (comprehensive, 12 fellows/yr)",
+        eff, lo, hi, bool(hi < 0.03),
+        "teacher-led collectives: a lasting gain", ceff, clo, chi, bool(clo > 0.03),
+    )
+
+
+def p7_trust_first(seeds: list[int], out: Path) -> Check:
+    def lead(sc: Scenario) -> np.ndarray:
+        vals = []
+        for r in runs(sc, seeds):
+            t, le = r.summary["months_to_trust_rise"], r.summary["months_to_learning_rise"]
+            t = 1e3 if np.isnan(t) else t
+            le = 1e3 if np.isnan(le) else le
+            vals.append(le - t)
+        return np.array(vals)
+
+    comp, tech = lead(scenario("comprehensive")), lead(scenario("technical_only"))
+    lo, hi = bootstrap(comp)
+    clo, chi = bootstrap(tech)
+    return Check(
+        "7 trust first", "months learning rise lags trust rise (comprehensive)",
+        float(comp.mean()), lo, hi, bool(lo > 0),
+        "technical only: learning rises first (trust never does)", float(tech.mean()), clo, chi, bool(chi < 0),
+    )
+
+
+def p8_collectives(seeds: list[int], out: Path) -> Check:
+    def ratio(mode: str) -> np.ndarray:
+        vals = []
+        sc = scenario("telangana_collectives", **{"convene.collectives.mode": mode})
+        for r in runs(sc, seeds[:3]):
+            s = r.schools[r.schools.month == 36]
+            n = sc.convene.collectives.clusters
+            vals.append(s[s.cluster < n].learning.mean() / s[s.cluster >= n].learning.mean())
+        return np.array(vals)
+
+    led, imposed = ratio("teacher_led"), ratio("imposed")
+    lo, hi = bootstrap(led)
+    clo, chi = bootstrap(imposed)
+    return Check(
+        "8 collectives' magnitude (Telangana ~1.6x)", "grade-level share, collective / comparison clusters, month 36",
+        float(led.mean()), lo, hi, bool(1.3 <= lo and hi <= 1.9),
+        "imposed collectives: no such gain", float(imposed.mean()), clo, chi, bool(chi < 1.25),
+    )
+
+
+PATTERNS = [p1_tipping, p2_hysteresis, p3_technical_fades, p4_comprehensive, p5_depth, p6_imposed, p7_trust_first, p8_collectives]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--master-seed", type=int, default=2026)
+    parser.add_argument("--only", type=int, nargs="*", help="pattern numbers to run")
+    parser.add_argument("--out", type=Path, default=ROOT / "results" / "patterns")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    seeds = derive_seeds(args.master_seed, args.seeds)
+    checks = []
+    for k, fn in enumerate(PATTERNS, start=1):
+        if args.only and k not in args.only:
+            continue
+        c = fn(seeds, args.out)
+        checks.append(c)
+        print(f"{c.pattern:58s} effect {c.effect:8.3f} [{c.low:7.3f}, {c.high:7.3f}] holds={'yes' if c.holds else 'NO '} | "
+              f"counter {c.counter_effect:8.3f} [{c.counter_low:7.3f}, {c.counter_high:7.3f}] absent={'yes' if c.counter_absent else 'NO'}",
+              flush=True)
+    table = pd.DataFrame([asdict(c) | {"passed": c.passed} for c in checks])
+    table.to_csv(args.out / "patterns.csv", index=False)
+    (args.out / "patterns.json").write_text(json.dumps({"seeds": seeds, "checks": table.to_dict("records")}, indent=2, default=float))
+    return 0 if all(c.passed for c in checks) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
