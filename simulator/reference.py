@@ -63,7 +63,7 @@ class ReferenceModel(EducationModel):
             if not (st.active[i] and st.role[i] in (Role.FELLOW, Role.ALUMNUS)):
                 continue
             st.tenure[i] += 1
-            if st.role[i] == Role.FELLOW and st.tenure[i] >= rec.fellowship_months:
+            if st.role[i] == Role.FELLOW and st.tenure[i] > rec.fellowship_months:
                 st.role[i] = Role.ALUMNUS
                 st.reach[i] = reach_of[AlumniTrack(int(st.track[i]))]
                 if st.track[i] != AlumniTrack.DIRECT:

@@ -40,7 +40,7 @@ def advance_careers(
         changed.append(np.flatnonzero(arriving))
     career = state.active & ((state.role == Role.FELLOW) | (state.role == Role.ALUMNUS))
     state.tenure[career] += 1
-    graduating = career & (state.role == Role.FELLOW) & (state.tenure >= recruit.fellowship_months)
+    graduating = career & (state.role == Role.FELLOW) & (state.tenure > recruit.fellowship_months)
     graduated = bool(graduating.any())
     if graduated:
         state.role[graduating] = Role.ALUMNUS
