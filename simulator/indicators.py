@@ -70,7 +70,7 @@ INDICATORS: dict[str, str] = {
     "lp_trust": "Mean trust of active people.",
     "lp_collaboration": "Share of active people engaged.",
     "lp_reflection": "Share of classrooms whose teacher reflects on data in a teacher-led collective.",
-    "lp_feedback": "Mean trust of classroom holders who share evidence (engaged or in a collective).",
+    "lp_feedback": "Mean over classrooms of trust times sharing evidence (engaged or in a collective; others count 0).",
     "lp_innovation": "Share of classrooms with practice at least 0.6.",
     "lp_practices": "Mean practice shift (practice above baseline, rescaled to [0, 1]).",
     "lp_infrastructure": "Share of clusters whose collective meets.",

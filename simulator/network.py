@@ -29,7 +29,9 @@ part (a 0/1 membership per layer and agent), so the effective weight matrix is
     W = sum_l gate_l * diag(m_l) A_l diag(m_l)
 
 stored in CSR order once; re-weighting it is one pass over its entries and happens
-only when a gate or a membership changes (at cohort arrivals and schedule edges).
+only when a gate changes (schedule edges), when the set of clusters whose collective
+meets changes, or when fellows graduate. Who is present (arrivals, departures) is
+handled by the speaker weight, not by re-weighting.
 """
 
 from __future__ import annotations

@@ -64,15 +64,17 @@ class State:
     Attributes:
         role: ``simulator.roles.Role`` code of each agent.
         track: alumni track (``AlumniTrack``; -1 for non-fellows), fixed at build.
-        school, cluster, district: where the agent sits (school -1 for officials,
-            and for enabler/policy alumni after the fellowship).
+        school, cluster, district: where the agent sits (school -1 for officials).
+            Enabler and policy alumni keep the school they were placed in as a home
+            base; they leave its school and cluster ties through layer membership.
         recruit_month: month a fellow slot is switched on (-1 for local actors).
         tenure: months since recruitment (fellows and alumni).
         active: the agent is present (fellow slots before recruitment and people who
             have left are inactive).
         engaged: engaged in collective leadership.
         has_classroom: holds a classroom whose learning is an outcome.
-        coached: sits in a school reached by development (set by strategies).
+        coached: coached this month (set by the development process: fellows, alumni in
+            leadership programmes, and people in schools where fellows work).
         purpose, trust, agency, capacity, rootedness, reach: the attributes of the brief.
         threshold: base engagement threshold (share of engaged ties).
         practice: classroom practice, 0 = old paradigm, 1 = fully transformed.

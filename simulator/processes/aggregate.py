@@ -7,15 +7,15 @@ dimensions of critical mass). An engaged agent's support counts with its leaders
 strength ``0.5 + 0.5 * capacity_j``. With the gated tie matrix ``W`` the aggregates are
 
     deg_i    = sum_j W_ij omega_j
-    mean_x_i = sum_j W_ij omega_j x_j / deg_i        for x in purpose, trust, agency
+    mean_purpose_i = sum_j W_ij omega_j purpose_j / deg_i
     count_i  = sum_j W_ij omega_j engaged_j lead_j  (reinforcement)
     share_i  = count_i / deg_i
     peer_learning_i = mean classroom learning of i's tied classroom holders
 
-computed as a single sparse-times-dense product ``W @ X`` with seven columns, which is
+computed as a single sparse-times-dense product ``W @ X`` with five columns, which is
 why a full step costs only a few sparse matrix-vector products.
 
-Reads: active, reach, rootedness, capacity, purpose, trust, agency, engaged,
+Reads: active, reach, rootedness, capacity, purpose, engaged,
 has_classroom, learning. Writes: nothing (returns :class:`Aggregates`).
 """
 
@@ -40,8 +40,6 @@ class Aggregates:
 
     degree: FloatArray
     mean_purpose: FloatArray
-    mean_trust: FloatArray
-    mean_agency: FloatArray
     engaged_count: FloatArray
     engaged_share: FloatArray
     peer_learning: FloatArray
@@ -62,26 +60,22 @@ def neighbour_aggregates(W: sp.csr_matrix, state: State) -> Aggregates:
     """Compute all neighbour aggregates with one sparse-dense product."""
     omega = speaker_weight(state)
     classroom = omega * (state.has_classroom & state.active)
-    X = np.empty((state.n_agents, 7))
+    X = np.empty((state.n_agents, 5))
     X[:, 0] = omega
     X[:, 1] = omega * state.purpose
-    X[:, 2] = omega * state.trust
-    X[:, 3] = omega * state.agency
-    X[:, 4] = omega * state.engaged * leadership_strength(state)
-    X[:, 5] = classroom
-    X[:, 6] = classroom * state.learning
+    X[:, 2] = omega * state.engaged * leadership_strength(state)
+    X[:, 3] = classroom
+    X[:, 4] = classroom * state.learning
     S = W @ X
     deg = S[:, 0]
     has = deg > 0
     safe = np.where(has, deg, 1.0)
-    peer_w = S[:, 5]
+    peer_w = S[:, 3]
     return Aggregates(
         degree=deg,
         mean_purpose=np.where(has, S[:, 1] / safe, state.purpose),
-        mean_trust=np.where(has, S[:, 2] / safe, state.trust),
-        mean_agency=np.where(has, S[:, 3] / safe, state.agency),
-        engaged_count=S[:, 4],
-        engaged_share=np.where(has, S[:, 4] / safe, 0.0),
-        peer_learning=np.where(peer_w > 0, S[:, 6] / np.where(peer_w > 0, peer_w, 1.0), state.learning),
+        engaged_count=S[:, 2],
+        engaged_share=np.where(has, S[:, 2] / safe, 0.0),
+        peer_learning=np.where(peer_w > 0, S[:, 4] / np.where(peer_w > 0, peer_w, 1.0), state.learning),
         peer_weight=peer_w,
     )

@@ -15,14 +15,15 @@ its threshold minus a hysteresis gap, and then only with a monthly probability.
 
 The rule is the linear-threshold model of Granovetter (1978) and Watts (2002)
 with the reinforcement requirement of Centola & Macy (2007); with
-``threshold_sensitivity = 0``, ``engage_probability = 1``, no disengagement and
-``min_support = 0`` it *is* Watts' fractional-threshold cascade, and with a
+``threshold_sensitivity = 0``, ``rules_threshold_relief = 0``, ``engage_probability = 1``,
+no disengagement, nobody committed, ``min_support = 0`` and equal speaker weights it
+*is* Watts' fractional-threshold cascade, and with a
 share threshold of 0 and ``min_support = k`` it is the absolute-threshold
 (complex) contagion. :func:`threshold_rule` is the pure kernel reused by
 ``simulator.classic``.
 
 Reads: ``engaged``, ``threshold``, ``purpose``, ``agency``, ``trust``, ``active``,
-``district``, aggregates ``engaged_support`` and ``tie_weight``, district ``rules``.
+``district``, aggregates ``engaged_share`` and ``engaged_count``, district ``rules``.
 Writes: ``engaged``.
 """
 

@@ -16,7 +16,7 @@ by their agency and trust: in an imposed collective, where agency falls and trus
 not grow, little is learned, and there is no data bonus. A technical programme pushes
 practice directly.
 
-Reads: practice, learning, engaged, capacity, trust, has_classroom, active; aggregates
+Reads: practice, learning, engaged, capacity, trust, agency, has_classroom, active; aggregates
 ``peer_learning``, ``peer_weight``; collectives; levers. Writes: practice.
 """
 

@@ -107,19 +107,19 @@ class Network(Strict):
     """Tie layers and their weights (seed 000: relationships, networks, trust)."""
 
     cluster_ties_per_teacher: int = Field(
-        2, ge=0, le=50, description="Ties from each teacher to teachers in other schools of its cluster."
+        2, ge=0, le=50, description="Ties from each teacher and fellow to random teachers of its cluster (any school, drawn with replacement)."
     )
     principal_ties: int = Field(
-        3, ge=0, le=50, description="Ties from each principal to other principals of its cluster."
+        3, ge=0, le=50, description="Ties from each principal to random principals of its cluster (drawn with replacement)."
     )
     parent_ties: int = Field(
-        2, ge=0, le=50, description="Ties from each parent to teachers of its school (plus its principal)."
+        2, ge=0, le=50, description="Ties from each parent to teachers of its school (plus one to its principal and one to another parent)."
     )
     alumni_ties_per_fellow: int = Field(
         4, ge=0, le=100, description="Alumni-network ties from each fellow to other fellows/alumni of its district."
     )
     bridging_ties_per_alumnus: int = Field(
-        3, ge=0, le=100, description="Bridging ties an alumnus can form to principals and officials (gated by connect)."
+        3, ge=0, le=100, description="Bridging ties an alumnus can form to principals of its cluster, plus one to a cluster official (gated by connect)."
     )
     collective_ties_per_teacher: int = Field(
         6, ge=0, le=100, description="Ties a teacher forms inside its cluster's teacher collective when it meets."
@@ -273,9 +273,9 @@ class Develop(Schedule):
     """Strategy 2: develop purpose and capacity (seed 000; Puebla case)."""
 
     fellow_coaching: Unit = unit(0.0, "Coaching intensity for fellows.")
-    teacher_coaching: Unit = unit(0.0, "Development extended to local teachers beside fellows.")
-    principal_development: Unit = unit(0.0, "Development of principals in schools with fellows.")
-    parent_development: Unit = unit(0.0, "Development of parents in schools with fellows.")
+    teacher_coaching: Unit = unit(0.0, "Development of teachers in schools with fellows or direct-impact alumni.")
+    principal_development: Unit = unit(0.0, "Development of principals in schools with fellows or direct-impact alumni.")
+    parent_development: Unit = unit(0.0, "Development of parents in schools with fellows or direct-impact alumni.")
     alumni_leadership: Unit = unit(0.0, "Leadership programme intensity for alumni.")
 
 
