@@ -76,7 +76,7 @@ class EducationModel(mesa.Model):
             scenario = load_scenario(scenario)
         if params:
             scenario = scenario.with_overrides({k.replace("__", "."): v for k, v in params.items()})
-        self.scenario: Scenario = scenario
+        self.config: Scenario = scenario  # not `scenario`: Mesa 3.5 owns that name
         self.month = 0
         self.rng_sim = np.random.default_rng(self.seed)
 
@@ -131,14 +131,14 @@ class EducationModel(mesa.Model):
     def _refresh_weights(self, force: bool = False) -> None:
         key = (self.levers.key(), self.collectives.cluster_convenes.tobytes())
         if force or key != self._weights_key:
-            gates = layer_gates(self.levers, self.scenario.network, bool(self.collectives.cluster_convenes.any()))
+            gates = layer_gates(self.levers, self.config.network, bool(self.collectives.cluster_convenes.any()))
             membership = layer_membership(self.state, self.collectives)
             self.W = self.network.weights(gates, membership)
             self._weights_key = key
 
     def step(self) -> None:
         """Advance the system by one month."""
-        sc, state, month = self.scenario, self.state, self.month
+        sc, state, month = self.config, self.state, self.month
         u_career = self.rng_sim.random(state.n_agents)
         u_engage = self.rng_sim.random(state.n_agents)
         changed, graduated = advance_careers(state, month, sc.recruit, sc.population, u_career)
@@ -162,14 +162,14 @@ class EducationModel(mesa.Model):
 
     def run(self, steps: int | None = None) -> None:
         """Run ``steps`` months (default: the scenario's ``meta.steps``)."""
-        for _ in range(self.scenario.meta.steps if steps is None else steps):
+        for _ in range(self.config.meta.steps if steps is None else steps):
             self.step()
 
     # -- indicators -----------------------------------------------------------------
 
     def indicators(self) -> dict[str, Any]:
         """Indicators of the current state (see :data:`simulator.indicators.INDICATORS`)."""
-        sc = self.scenario
+        sc = self.config
         return compute_indicators(
             self.state,
             self.aggregates,

@@ -40,7 +40,7 @@ class ReferenceModel(EducationModel):
 
     def step(self) -> None:  # noqa: C901 - a reference is deliberately plain
         """One month, agent by agent."""
-        sc, st, month = self.scenario, self.state, self.month
+        sc, st, month = self.config, self.state, self.month
         dyn, pop, rec = sc.dynamics, sc.population, sc.recruit
         n = st.n_agents
         u_career = self.rng_sim.random(n)
@@ -116,12 +116,16 @@ class ReferenceModel(EducationModel):
         # beliefs
         for a in agents:
             i = a.index
-            _, mean_p, _, share, _, _ = agg[i]
+            _, mean_p, _, share, peer_l, peer_w = agg[i]
             led = (col.intensity[i] if col.teacher_led[i] else 0.0)
             imposed = col.intensity[i] if col.imposed[i] else 0.0
             e = 1.0 if a.engaged else 0.0
             p, t, g = a.purpose, a.trust, a.agency
             dp = dyn.influence_rate * t * (mean_p - p) + dyn.engaged_purpose_gain * e * (1 - p)
+            dp += dyn.collective_purpose_gain * led * g * share * (1 - p)
+            if st.has_classroom[i] and peer_w > 0:
+                reflect = 1.0 + (dyn.data_reflection_bonus if (col.with_data[i] and col.teacher_led[i]) else 0.0)
+                dp += dyn.evidence_purpose_gain * t * reflect * max(0.0, peer_l - a.learning) * (1 - p)
             dt = (
                 dyn.trust_gain * share * (1 - t)
                 + dyn.collective_trust_gain * led * (1 - t)

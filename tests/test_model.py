@@ -97,7 +97,7 @@ def test_to_networkx_has_roles_and_layers(tiny_scenario) -> None:
 def test_keyword_overrides_equal_scenario_overrides(tiny_scenario) -> None:
     a = EducationModel(tiny_scenario, seed=4, recruit__cohort_size=3)
     b = EducationModel(tiny_scenario.with_overrides({"recruit.cohort_size": 3}), seed=4)
-    assert a.scenario == b.scenario
+    assert a.config == b.config
     assert np.array_equal(a.state.purpose, b.state.purpose)
 
 

@@ -28,6 +28,7 @@ from ..levers import Levers
 from ..scenario.schema import Dynamics
 from ..state import State
 from .aggregate import Aggregates
+from .influence import visible_success
 from .ties import Collectives
 
 __all__ = ["update_practice"]
@@ -41,9 +42,7 @@ def update_practice(
     holders = state.has_classroom & state.active
     e = state.engaged.astype(np.float64)
     own = dyn.practice_gain * e * (0.5 + state.capacity) * (1.0 - p)
-    reflect = 1.0 + dyn.data_reflection_bonus * (collectives.with_data & collectives.teacher_led)
-    visible = np.maximum(0.0, agg.peer_learning - state.learning) * (agg.peer_weight > 0)
-    peer = dyn.peer_learning_rate * state.trust * reflect * visible
+    peer = dyn.peer_learning_rate * state.trust * visible_success(state, agg, collectives, dyn)
     together = (
         dyn.collective_practice_gain * collectives.intensity * collectives.member
         * state.agency * state.trust * (1.0 - p)

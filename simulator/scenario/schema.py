@@ -180,6 +180,11 @@ class Dynamics(Strict):
     engaged_purpose_gain: Unit = unit(
         0.03, "Monthly growth of purpose while engaged (shared meaning-making)."
     )
+    evidence_purpose_gain: Unit = unit(
+        0.3,
+        "Purpose growth per unit of visible learning advantage of trusted peers: seeing "
+        "students succeed shifts the belief that all students can thrive (seed 003).",
+    )
     trust_gain: Unit = unit(0.06, "Monthly trust growth per unit share of engaged ties.")
     trust_decay: Unit = unit(0.02, "Monthly relaxation of trust toward its initial value.")
     agency_gain: Unit = unit(0.04, "Monthly agency growth while engaged.")
@@ -208,6 +213,12 @@ class Dynamics(Strict):
     )
     collective_trust_gain: Unit = unit(
         0.04, "Monthly trust growth of teachers in a teacher-led collective (per monthly meeting)."
+    )
+    collective_purpose_gain: Unit = unit(
+        0.1,
+        "Monthly purpose growth of teachers in a teacher-led collective, scaled by their "
+        "agency and the engaged share of their ties: making meaning together with engaged "
+        "leaders builds a shared purpose (seeds 000, 003).",
     )
     collective_agency_gain: Unit = unit(
         0.03, "Monthly agency growth of teachers in a teacher-led collective (per monthly meeting)."
