@@ -24,7 +24,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from scipy.optimize import curve_fit  # noqa: E402
 
 from simulator.compare import derive_seeds  # noqa: E402
 from simulator.runner import run_scenario  # noqa: E402
@@ -80,73 +79,54 @@ def finals(results: list, key: str = "final_learning") -> np.ndarray:
     return np.array([r.summary[key] for r in results])
 
 
-def logistic(x, lo, hi, mid, slope):
-    return lo + (hi - lo) / (1 + np.exp(-(x - mid) / slope))
-
-
-def s_curve_test(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Return (AIC of linear minus AIC of logistic, fitted midpoint). Large = S-shaped."""
-    n = x.size
-    lin = np.polyfit(x, y, 1)
-    rss_lin = float(((np.polyval(lin, x) - y) ** 2).sum())
-    try:
-        p, _ = curve_fit(logistic, x, y, p0=[y.min(), y.max(), np.median(x), (x.max() - x.min()) / 10], maxfev=20000)
-        rss_log = float(((logistic(x, *p) - y) ** 2).sum())
-        mid = float(p[2])
-    except RuntimeError:
-        rss_log, mid = rss_lin, float("nan")
-    aic = lambda rss, k: n * np.log(max(rss, 1e-12) / n) + 2 * k  # noqa: E731
-    return float(aic(rss_lin, 2) - aic(rss_log, 4)), mid
-
-
-def bimodality_coefficient(y: np.ndarray) -> float:
-    """Sarle's bimodality coefficient; above 5/9 suggests bimodality."""
-    from scipy.stats import kurtosis, skew
-
-    n = y.size
-    g, k = skew(y, bias=False), kurtosis(y, bias=False)
-    return float((g**2 + 1) / (k + 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))))
-
-
 def p1_tipping(seeds: list[int], out: Path) -> Check:
-    sizes = np.array([0, 5, 10, 15, 20, 25, 30, 40, 60])
+    """S-curve and bimodality, judged by the tipping estimator of ``simulator.analysis``."""
+    from simulator.analysis.tipping import estimate_tipping
+
+    lever = "recruit.cohort_size"
     rows = []
-    for cs in sizes:
-        for r in runs(scenario("comprehensive", **{"recruit.cohort_size": int(cs)}), seeds):
-            rows.append((cs, r.summary["final_learning"]))
-    tech = np.array([0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1])
+    for cs in [0, 4, 8, 12, 16, 20, 25, 30, 40, 60]:
+        for seed, r in zip(seeds, runs(scenario("comprehensive", **{lever: cs}), seeds), strict=True):
+            rows.append({lever: cs, "seed": seed, **r.summary})
+    table = pd.DataFrame(rows)
+    res = estimate_tipping(table, lever, n_boot=500)
+    # Bimodality needs more runs than a sweep point has: 40 extra seeds at the estimate.
+    from simulator.analysis.bimodality import assess_bimodality
+
+    near = int(round(res.critical_mass)) if np.isfinite(res.critical_mass) else 15
+    extra = derive_seeds(seeds[0] + 1, 40)
+    near_values = finals(runs(scenario("comprehensive", **{lever: near}), extra))
+    bim = assess_bimodality(near_values)
+    bimodal = [near] if bim.bimodal else []
+    push = "technical.practice_push"
     trows = []
-    for push in tech:
-        sc = scenario("technical_only", **{"technical.practice_push": float(push), "technical.end_year": 15.0})
-        for r in runs(sc, seeds[:3]):
-            trows.append((push, r.summary["final_learning"]))
-    df, tf = pd.DataFrame(rows, columns=["x", "y"]), pd.DataFrame(trows, columns=["x", "y"])
-    gain, mid = s_curve_test(df.x.to_numpy(float), df.y.to_numpy())
-    # bimodality among the runs at the lever value whose transformed share is closest to 1/2
-    share = df.assign(t=df.y >= TRANSFORMED).groupby("x").t.mean()
-    near = float((share - 0.5).abs().idxmin())
-    bc = bimodality_coefficient(df[df.x == near].y.to_numpy()) if df[df.x == near].y.std() > 0 else 0.0
-    cgain, _ = s_curve_test(tf.x.to_numpy(float), tf.y.to_numpy())
-    boot = []
-    rng = np.random.default_rng(1)
-    for _ in range(200):
-        sample = df.groupby("x", group_keys=False).apply(lambda g: g.sample(len(g), replace=True, random_state=int(rng.integers(1 << 30))))
-        boot.append(s_curve_test(sample.x.to_numpy(float), sample.y.to_numpy())[1])
-    lo, hi = np.nanquantile(boot, [0.025, 0.975])
+    for value in [0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.15]:
+        sc = scenario("technical_only", **{push: value, "technical.end_year": 15.0})
+        for seed, r in zip(seeds[:4], runs(sc, seeds[:4]), strict=True):
+            trows.append({push: value, "seed": seed, **r.summary})
+    ttable = pd.DataFrame(trows)
+    tres = estimate_tipping(ttable, push, n_boot=200)
     fig, ax = plt.subplots(1, 2, figsize=(11, 4))
-    ax[0].scatter(df.x, df.y, alpha=0.5)
-    ax[0].axvline(mid, color="k", ls="--")
-    ax[0].set(xlabel="fellows a year (comprehensive)", ylabel="final learning", title=f"S-curve, midpoint {mid:.1f}")
-    ax[1].scatter(tf.x, tf.y, alpha=0.5, color="C1")
-    ax[1].set(xlabel="technical practice push", ylabel="final learning", title="counter: technical dose-response")
+    ax[0].scatter(table[lever], table.final_learning, alpha=0.5)
+    ax[0].scatter(np.full(near_values.size, near), near_values, alpha=0.3, color="C3", s=10)
+    if res.has_threshold:
+        ax[0].axvspan(res.ci_low, res.ci_high, color="k", alpha=0.15)
+        ax[0].axvline(res.critical_mass, color="k", ls="--")
+    ax[0].set(xlabel="fellows a year (comprehensive)", ylabel="final learning",
+              title=f"{res.verdict}: critical mass {res.critical_mass:.1f}")
+    ax[1].scatter(ttable[push], ttable.final_learning, alpha=0.5, color="C1")
+    ax[1].set(xlabel="technical practice push (15 years)", ylabel="final learning",
+              title=f"counter: {tres.verdict}")
     fig.tight_layout()
     fig.savefig(out / "p1_tipping.png", dpi=110)
     plt.close(fig)
     return Check(
         "1 tipping: S-curve, bimodal near the tipping point",
-        f"AIC(linear)-AIC(logistic); midpoint [95% CI]; bimodality coef. at x={near:g}: {bc:.2f}",
-        gain, float(lo), float(hi), bool(gain > 10 and bc > 5 / 9),
-        "technical push dose-response (linear, no tipping)", cgain, float("nan"), float("nan"), bool(cgain < 10),
+        f"critical mass (fellows/yr) [95% CI]; verdict {res.verdict}; at {near}/yr over 40 seeds "
+        f"bimodal={bim.bimodal} (dip p={bim.dip_pvalue}, mixture dBIC={bim.mixture_delta_bic:.1f})",
+        res.critical_mass, res.ci_low, res.ci_high, bool(res.has_threshold and bimodal),
+        f"technical dose-response: verdict {tres.verdict}", tres.critical_mass, tres.ci_low, tres.ci_high,
+        bool(not tres.has_threshold),
     )
 
 
@@ -206,7 +186,7 @@ def p4_comprehensive(seeds: list[int], out: Path) -> Check:
 
 
 def p5_depth(seeds: list[int], out: Path) -> Check:
-    base = {"recruit.cohort_size": 12}
+    base = {"recruit.cohort_size": 15}
     clustered = finals(runs(scenario("comprehensive", **base, **{"recruit.placement": "clustered"}), seeds))
     spread = finals(runs(scenario("comprehensive", **base, **{"recruit.placement": "spread"}), seeds))
     eff, lo, hi = diff_boot(clustered, spread)
@@ -215,22 +195,22 @@ def p5_depth(seeds: list[int], out: Path) -> Check:
     s2 = finals(runs(scenario("comprehensive", **base, **simple, **{"recruit.placement": "spread"}), seeds))
     ceff, clo, chi = diff_boot(c2, s2)
     return Check(
-        "5 depth of scale: clustered tips where spread does not", "final learning clustered minus spread (12 fellows/yr)",
+        "5 depth of scale: clustered tips where spread does not", "final learning clustered minus spread (15 fellows/yr)",
         eff, lo, hi, bool(lo > 0.02),
         "simple contagion (low thresholds, no reinforcement): spread does as well", ceff, clo, chi, bool(chi < 0.05),
     )
 
 
 def p6_imposed(seeds: list[int], out: Path) -> Check:
-    base = {"recruit.cohort_size": 12}
-    none = finals(runs(scenario("comprehensive", **base, **{"convene.collectives.mode": "none"}), seeds))
-    imposed = finals(runs(scenario("comprehensive", **base, **{"convene.collectives.mode": "imposed"}), seeds))
-    led = finals(runs(scenario("comprehensive", **base, **{"convene.collectives.mode": "teacher_led"}), seeds))
+    base = {"recruit.cohort_size": 40}
+    none = finals(runs(scenario("convene", **base, **{"convene.collectives.mode": "none"}), seeds))
+    imposed = finals(runs(scenario("convene", **base, **{"convene.collectives.mode": "imposed"}), seeds))
+    led = finals(runs(scenario("convene", **base, **{"convene.collectives.mode": "teacher_led"}), seeds))
     eff, lo, hi = diff_boot(imposed, none)
     ceff, clo, chi = diff_boot(led, none)
     return Check(
         "6 imposed convening gives no lasting gain",
-        "final learning (year 15), imposed minus no collectives (comprehensive, 12 fellows/yr)",
+        "final learning (year 15), imposed minus no collectives (recruit + convene, 40 fellows/yr)",
         eff, lo, hi, bool(hi < 0.03),
         "teacher-led collectives: a lasting gain", ceff, clo, chi, bool(clo > 0.03),
     )

@@ -1,4 +1,9 @@
-"""Figures for single runs and side-by-side comparisons (matplotlib, Agg backend)."""
+"""Figures for single runs and side-by-side comparisons.
+
+Figures are built as ``matplotlib.figure.Figure`` objects, not through pyplot's state
+machine, so writing PNGs works on any backend and never changes the backend of a
+notebook that imports this module.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import pandas as pd
+from matplotlib.figure import Figure
 
 __all__ = ["plot_run", "plot_comparison", "PANELS"]
 
@@ -34,7 +37,8 @@ PANELS: list[tuple[str, list[tuple[str, str]]]] = [
 
 def plot_run(ts: pd.DataFrame, path: Path, title: str = "") -> Path:
     """Four panels over years: learning, engagement, leverage groups, trust and critical mass."""
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
+    fig = Figure(figsize=(11, 7))
+    axes = fig.subplots(2, 2, sharex=True)
     years = ts["month"] / 12.0
     for ax, (panel, series) in zip(axes.ravel(), PANELS, strict=True):
         for column, label in series:
@@ -48,7 +52,6 @@ def plot_run(ts: pd.DataFrame, path: Path, title: str = "") -> Path:
     fig.suptitle(title or "clsim run", fontsize=13)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 
@@ -60,8 +63,9 @@ def plot_comparison(runs: Mapping[str, pd.DataFrame], path: Path, title: str = "
         path: PNG to write.
         title: figure title.
     """
-    fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), sharex=True)
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    fig = Figure(figsize=(12, 7.5))
+    axes = fig.subplots(2, 2, sharex=True)
+    colours = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
     panels = [
         ("Learning: share at grade level", "learning_mean"),
         ("Teachers engaged", "engaged_teacher"),
@@ -88,5 +92,4 @@ def plot_comparison(runs: Mapping[str, pd.DataFrame], path: Path, title: str = "
     fig.suptitle(title or f"Scenarios compared (median and 10-90% band over {n_seeds} seeds)", fontsize=13)
     fig.tight_layout()
     fig.savefig(path, dpi=130)
-    plt.close(fig)
     return path

@@ -158,7 +158,7 @@ class ReferenceModel(EducationModel):
             st.coached[i] = c > 0
             if c > 0:
                 r = dyn.coaching_gain * c
-                a.purpose = _clip(a.purpose + r * (1 - a.purpose))
+                a.purpose = _clip(a.purpose + r * max(0.0, dyn.coaching_purpose_ceiling - a.purpose))
                 a.capacity = _clip(a.capacity + r * (1 - a.capacity))
                 if st.has_classroom[i]:
                     a.practice = _clip(a.practice + r * (1 - a.practice))

@@ -105,6 +105,7 @@ def run_scenario(
     *,
     agents: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    model_cls: type[EducationModel] = EducationModel,
 ) -> RunResult:
     """Run a scenario for ``steps`` months (default ``meta.steps``) with one seed.
 
@@ -114,13 +115,15 @@ def run_scenario(
         steps: months to run; defaults to the scenario's ``meta.steps``.
         agents: also create Mesa agent objects (results are identical either way).
         progress: called as ``progress(done, total)`` after every month.
+        model_cls: the model class (a subclass of :class:`EducationModel` that adds a
+            process or a role runs through the same runner).
     """
     source = None
     if not isinstance(scenario, Scenario):
         source = str(scenario)
         scenario = load_scenario(scenario)
     steps = scenario.meta.steps if steps is None else int(steps)
-    model = EducationModel(scenario, seed=seed, agents=agents)
+    model = model_cls(scenario, seed=seed, agents=agents)
     for done in range(1, steps + 1):
         model.step()
         if progress is not None:

@@ -40,7 +40,7 @@ for _name in ("analysis_cmds", "classics_cmd", "dashboard_cmd", "docs_cmd"):
 def main() -> None:
     """Entry point: run the app, print scenario errors plainly, exit 2 on bad input."""
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)
     except ScenarioError as exc:
         Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(exc.render())}", highlight=False, markup=True)
         sys.exit(2)
@@ -56,3 +56,4 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    sys.exit(rc if isinstance(rc, int) else 0)

@@ -5,8 +5,9 @@ parents in schools where fellows work (seed 000, strategy 2: "develop purpose an
 capacity ... of local teachers, principals, others alongside them"; Puebla case),
 and leadership programmes for alumni.
 
-Coaching raises purpose, leadership capacity and (for classroom holders) practice,
-each toward 1 at ``coaching_gain * intensity`` a month.
+Coaching raises leadership capacity and (for classroom holders) practice toward 1, and
+purpose toward ``coaching_purpose_ceiling`` (below the commitment level: training alone
+does not make committed leaders), each at ``coaching_gain * intensity`` a month.
 
 Reads: role, school, active, has_classroom, purpose, capacity, practice; levers.
 Writes: purpose, capacity, practice, coached.
@@ -52,7 +53,8 @@ def apply_development(state: State, levers: Levers, dyn: Dynamics, n_schools: in
     if not state.coached.any():
         return
     rate = dyn.coaching_gain * intensity
-    state.purpose = np.clip(state.purpose + rate * (1.0 - state.purpose), 0.0, 1.0)
+    room = np.maximum(0.0, dyn.coaching_purpose_ceiling - state.purpose)
+    state.purpose = np.clip(state.purpose + rate * room, 0.0, 1.0)
     state.capacity = np.clip(state.capacity + rate * (1.0 - state.capacity), 0.0, 1.0)
     classroom = state.has_classroom
     state.practice = np.clip(

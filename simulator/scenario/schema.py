@@ -235,6 +235,11 @@ class Dynamics(Strict):
         "Monthly practice growth from learning together in a collective, scaled by the "
         "member's agency and trust (seed 003). Calibrated to Telangana's 1.6x.",
     )
+    coaching_purpose_ceiling: Unit = unit(
+        0.6,
+        "Purpose that coaching alone can build (below the commitment level): commitment "
+        "comes from engaging with others, not from training.",
+    )
     coaching_gain: Unit = unit(
         0.04, "Monthly growth of purpose, capacity and practice per unit of coaching intensity."
     )

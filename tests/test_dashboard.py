@@ -1,0 +1,458 @@
+"""The workshop dashboard without a browser: controls, session, views, Solara components.
+
+Components are rendered with ``solara.render`` (as in Mesa's tests/test_solara_viz.py);
+the browser itself is exercised in tests/test_dashboard_e2e.py.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+
+solara = pytest.importorskip("solara", reason="the dashboard extra (solara) is not installed")
+pytest.importorskip("anywidget", reason="the dashboard extra (anywidget) is not installed")
+
+import ipyvuetify as v  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from simulator.dashboard.app import Dashboard, Page  # noqa: E402
+from simulator.dashboard.controls import (  # noqa: E402
+    CONTROL_SPECS,
+    CONVENING_LABELS,
+    PLACEMENT_LABELS,
+    Controls,
+    ScenarioCatalogue,
+    controls_from_scenario,
+    overrides_for,
+    validate_controls,
+)
+from simulator.dashboard.positions import group_positions  # noqa: E402
+from simulator.dashboard.server import missing_assets, server_command, server_environment  # noqa: E402
+from simulator.dashboard.session import MAX_EARLIER_RUNS, DashboardSession  # noqa: E402
+from simulator.dashboard.views import DashboardViews, node_colours, select_nodes  # noqa: E402
+from simulator.dashboard.widgets import STATIC  # noqa: E402
+from simulator.roles import Role  # noqa: E402
+from simulator.scenario import Scenario, ScenarioError, load_scenario  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+
+
+def small_scenario(**overrides) -> Scenario:
+    """A few hundred agents: fast to build and step."""
+    base = {
+        "system.districts": 1,
+        "system.clusters_per_district": 2,
+        "system.schools_per_cluster": 5,
+        "recruit.cohort_size": 10,
+        "meta.steps": 36,
+    }
+    base.update(overrides)
+    return Scenario().with_overrides(base)
+
+
+@pytest.fixture
+def catalogue() -> ScenarioCatalogue:
+    return ScenarioCatalogue(directory=SCENARIOS, preloaded={"small": small_scenario()})
+
+
+@pytest.fixture
+def session(catalogue) -> DashboardSession:
+    return DashboardSession(catalogue)
+
+
+def btn(rc, cls: str):
+    matches = [w for w in rc.find(v.Btn).widgets if cls in (w.class_ or "").split()]
+    assert len(matches) == 1, f"expected one button .{cls}, got {len(matches)}"
+    return matches[0]
+
+
+def slider(rc, name: str):
+    matches = [
+        w for w in rc.find(v.Slider).widgets if f"clsim-control-{name}" in (w.class_ or "").split()
+    ]
+    assert len(matches) == 1
+    return matches[0]
+
+
+def html_text(rc, cls: str) -> str:
+    from solara.widgets import HTML
+
+    found = [w for w in rc.find(HTML).widgets if cls in w.attributes.get("class", "").split()]
+    assert found, f"no element .{cls}"
+    return " ".join(w.unsafe_innerHTML or "" for w in found)
+
+
+# -- controls --------------------------------------------------------------------------
+
+
+def test_controls_from_scenario_round_trip_gives_no_overrides():
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        sc = load_scenario(path)
+        base = controls_from_scenario(sc, path.stem)
+        assert overrides_for(base, base, sc) == {}, path.name
+
+
+@pytest.mark.parametrize("name", sorted(CONTROL_SPECS))
+@pytest.mark.parametrize("end", ["minimum", "maximum"])
+def test_every_slider_end_maps_to_valid_scenario_keys(name, end):
+    sc = small_scenario()
+    base = controls_from_scenario(sc, "small")
+    value = getattr(CONTROL_SPECS[name], end)
+    new, problems = validate_controls(base, {name: value}, ["small"])
+    assert problems == []
+    overrides = overrides_for(new, base, sc)
+    if getattr(new, name) != getattr(base, name):
+        assert overrides, name
+    configured = sc.with_overrides(overrides)  # raises ScenarioError if a key were wrong
+    assert isinstance(configured, Scenario)
+
+
+@pytest.mark.parametrize("mode", list(CONVENING_LABELS))
+@pytest.mark.parametrize("placement", list(PLACEMENT_LABELS))
+def test_choices_map_onto_schema(mode, placement):
+    sc = small_scenario()
+    base = controls_from_scenario(sc, "small")
+    new, problems = validate_controls(base, {"convening": mode, "placement": placement}, ["small"])
+    assert problems == []
+    configured = sc.with_overrides(overrides_for(new, base, sc))
+    assert configured.convene.collectives.mode == mode
+    assert configured.recruit.placement == placement
+
+
+def test_overrides_name_the_expected_keys():
+    sc = small_scenario()
+    base = controls_from_scenario(sc, "small")
+    new = replace(
+        base, cohort_size=40, recruit_years=5, coaching=0.5, alumni_network=0.25, technical=1.0
+    )
+    out = overrides_for(new, base, sc)
+    assert out["recruit.cohort_size"] == 40
+    assert out["recruit.end_year"] == sc.recruit.start_year + 5
+    assert out["develop.fellow_coaching"] == out["develop.teacher_coaching"] == 0.5
+    assert out["connect.bridging"] == 0.25 and out["connect.alumni_gatherings_per_year"] == 3
+    assert out["technical.practice_push"] == pytest.approx(0.05)
+    assert out["technical.resources"] == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"cohort_size": -5},
+        {"cohort_size": 10**6},
+        {"cohort_size": 2.5},
+        {"cohort_size": "many"},
+        {"cohort_size": float("nan")},
+        {"cohort_size": True},
+        {"coaching": 1.5},
+        {"coaching": None},
+        {"placement": "everywhere"},
+        {"convening": "compulsory"},
+        {"scenario": "../../etc/passwd"},
+        {"scenario": "/work/main/scenarios/workshop.yaml"},
+        {"seed": -1},
+        {"seed": 2**40},
+        {"seed": "abc"},
+        {"seed": 1.5},
+        {"nonsense": 1},
+    ],
+)
+def test_bad_values_are_refused_with_a_message(changes):
+    current = Controls("small", 10, 8, "clustered", 0.0, 0.0, "none", 12, 0.0, 1)
+    new, problems = validate_controls(current, changes, ["small", "workshop"])
+    assert new == current
+    assert len(problems) == 1 and problems[0]
+
+
+def test_seed_accepts_digit_strings_and_integral_floats():
+    current = Controls("small", 10, 8, "clustered", 0.0, 0.0, "none", 12, 0.0, 1)
+    assert validate_controls(current, {"seed": "42"}, ["small"])[0].seed == 42
+    assert validate_controls(current, {"seed": 7.0}, ["small"])[0].seed == 7
+
+
+def test_catalogue_lists_scenario_files_and_defaults_to_workshop():
+    cat = ScenarioCatalogue(directory=SCENARIOS)
+    names = cat.names()
+    assert names == sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
+    if "workshop" in names:
+        assert cat.default == "workshop"
+    with pytest.raises(ScenarioError):
+        cat.load("no-such-scenario")
+
+
+def test_catalogue_puts_the_cli_file_first(tmp_path):
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("meta: {name: mine, steps: 12}\n")
+    cat = ScenarioCatalogue(directory=SCENARIOS, extra=extra)
+    assert cat.names()[0] == "mine" and cat.default == "mine"
+    assert cat.load("mine").meta.steps == 12
+
+
+def test_catalogue_without_files_offers_defaults(tmp_path):
+    cat = ScenarioCatalogue(directory=tmp_path / "empty")
+    assert cat.names() == [ScenarioCatalogue.DEFAULT_NAME]
+    assert isinstance(cat.load(cat.default), Scenario)
+
+
+# -- positions -------------------------------------------------------------------------
+
+
+def test_positions_group_schools_and_are_deterministic():
+    from simulator.model import EducationModel
+
+    model = EducationModel(scenario=small_scenario(), seed=3, agents=False, collect=False)
+    lay = model.layout
+    args = dict(
+        schools_per_cluster=lay.schools_per_cluster,
+        clusters_per_district=lay.clusters_per_district,
+        n_districts=lay.n_districts,
+    )
+    g1 = group_positions(lay.school, lay.cluster, lay.district, **args)
+    g2 = group_positions(lay.school, lay.cluster, lay.district, **args)
+    assert g1.xy.shape == (lay.n_agents, 2) and np.all(np.isfinite(g1.xy))
+    np.testing.assert_array_equal(g1.xy, g2.xy)
+    # each school's people sit closer to their own school's centroid than to any other
+    members = lay.school >= 0
+    schools = np.unique(lay.school[members])
+    centroids = np.array([g1.xy[lay.school == s].mean(axis=0) for s in schools])
+    d = np.linalg.norm(g1.xy[members][:, None, :] - centroids[None, :, :], axis=2)
+    assert np.all(schools[d.argmin(axis=1)] == lay.school[members])
+    # nobody shares a position
+    assert np.unique(np.round(g1.xy, 6), axis=0).shape[0] == lay.n_agents
+
+
+def test_positions_of_a_big_system_are_fast():
+    import time
+
+    n_schools, block = 1000, 15
+    school = np.repeat(np.arange(n_schools), block)
+    cluster = school // 20
+    district = cluster // 10
+    started = time.perf_counter()
+    g = group_positions(
+        school, cluster, district, schools_per_cluster=20, clusters_per_district=10, n_districts=5
+    )
+    assert time.perf_counter() - started < 2.0  # a spring layout takes minutes here
+    assert g.xy.shape == (n_schools * block, 2)
+
+
+def test_thinning_keeps_every_leader():
+    rng = np.random.default_rng(0)
+    role = rng.choice(
+        np.array([r.value for r in Role], dtype=np.int8),
+        size=12000,
+        p=[0.5, 0.05, 0.35, 0.04, 0.04, 0.02],
+    )
+    nodes = select_nodes(role, 3000)
+    assert nodes.size == 3000 and np.all(np.diff(nodes) > 0)
+    leaders = np.flatnonzero(~np.isin(role, [Role.TEACHER, Role.PARENT]))
+    assert np.isin(leaders, nodes).all()
+    np.testing.assert_array_equal(nodes, select_nodes(role, 3000))
+    assert select_nodes(role[:500], 3000).size == 500
+
+
+def test_node_colours_separate_engaged_from_not():
+    colours = node_colours(np.array([True, False]), np.array([0.8, 0.8]))
+    assert colours.dtype == np.uint8 and colours.shape == (2, 3)
+    red, _, blue = colours[0].astype(int)
+    assert red > blue  # orange
+    red, _, blue = colours[1].astype(int)
+    assert blue > red  # grey-blue
+
+
+# -- session ---------------------------------------------------------------------------
+
+
+def test_session_applies_controls_to_a_new_model(session):
+    assert session.configured.recruit.cohort_size == 10
+    assert session.set_controls(cohort_size=30) is True
+    assert session.configured.recruit.cohort_size == 30
+    assert session.message is None and session.month == 0
+
+
+def test_session_refuses_bad_values_and_keeps_running(session):
+    session.step(3)
+    model = session.model
+    assert session.set_controls(cohort_size=10**7) is False
+    assert "Fellows recruited a year" in session.message
+    assert session.model is model and session.month == 3
+    assert session.set_controls(scenario="../secret") is False
+    assert session.model is model
+
+
+def test_session_keeps_earlier_runs_that_moved(session):
+    session.set_controls(cohort_size=20)  # the untouched first run is not kept
+    assert session.earlier == []
+    for size in (30, 40, 50, 60, 70, 80, 90):
+        session.step(2)
+        session.set_controls(cohort_size=size)
+    assert len(session.earlier) == MAX_EARLIER_RUNS
+    assert all(len(run.months) == 3 for run in session.earlier)
+    session.clear_earlier()
+    assert session.earlier == []
+
+
+def test_session_stops_at_the_end_and_reset_replays_the_same_run(session):
+    assert session.step(1000) == session.steps
+    assert session.finished and session.step(1) == 0
+    first = list(session.history.values["learning_mean"])
+    session.reset()
+    assert session.earlier == []  # a replay of the same seed is not an earlier run
+    session.step(session.steps)
+    assert session.history.values["learning_mean"] == first
+
+
+def test_session_changes_scenario(session):
+    names = session.catalogue.names()
+    other = next(n for n in names if n != "small")
+    assert session.set_controls(scenario=other)
+    assert session.controls.scenario == other
+    assert session.configured == session.catalogue.load(other)
+
+
+# -- views -----------------------------------------------------------------------------
+
+
+def test_views_follow_the_session(session):
+    views = DashboardViews(session)
+    net = views.network.widget
+    n = len(net.sizes) // 4
+    assert len(net.xy) == 8 * n and len(net.colors) == 3 * n and len(net.roles) == n
+    m = len(net.edge_state)
+    assert len(net.edges) == 8 * m and m > 0
+    assert set(np.frombuffer(net.edge_state, dtype=np.uint8)) <= {0, 1, 2}
+    assert len(views.timeseries.widget.current[0]["x"]) == 1
+    session.step(5)
+    views.sync()
+    assert len(views.timeseries.widget.current[0]["y"]) == 6
+    assert len(views.leverage.widget.current) == 4
+    session.set_controls(cohort_size=50)
+    views.sync()
+    assert len(views.timeseries.widget.earlier) == 3  # three lines of one earlier run
+    assert views.critical_mass.widget.value == pytest.approx(
+        session.history.latest("critical_mass_index")
+    )
+
+
+def test_network_is_thinned_above_the_threshold():
+    sc = small_scenario(**{"system.districts": 3, "system.schools_per_cluster": 15})
+    s = DashboardSession(ScenarioCatalogue(preloaded={"big": sc}))
+    views = DashboardViews(s, max_nodes=600)
+    assert len(views.network.widget.sizes) // 4 == 600
+    assert "Showing 600 of" in views.network.note
+
+
+def test_widget_modules_ship_with_the_package():
+    for name in ("network.js", "lines.js", "gauge.js"):
+        text = (STATIC / name).read_text()
+        assert "export default" in text and "http" not in text.split("//")[0]
+
+
+# -- components ------------------------------------------------------------------------
+
+
+def test_page_renders_and_steps(catalogue):
+    session = DashboardSession(catalogue)
+    views = DashboardViews(session)
+    box, rc = solara.render(Dashboard(session, views), handle_error=False)
+    assert 'count">0</span>/36 months' in html_text(rc, "clsim-month")
+    btn(rc, "clsim-step").click()
+    assert 'count">1</span>/36 months' in html_text(rc, "clsim-month")
+    btn(rc, "clsim-step-year").click()
+    assert 'count">13</span>/36 months' in html_text(rc, "clsim-month")
+    assert len(views.timeseries.widget.current[0]["x"]) == 14
+    btn(rc, "clsim-reset").click()
+    assert 'count">0</span>/36 months' in html_text(rc, "clsim-month")
+
+
+def test_slider_release_rebuilds_the_model(catalogue):
+    session = DashboardSession(catalogue)
+    views = DashboardViews(session)
+    box, rc = solara.render(Dashboard(session, views), handle_error=False)
+    btn(rc, "clsim-step").click()
+    slider(rc, "cohort_size").fire_event("change", 60)
+    assert session.controls.cohort_size == 60
+    assert session.configured.recruit.cohort_size == 60
+    assert slider(rc, "cohort_size").v_model == 60
+    assert len(session.earlier) == 1 and not btn(rc, "clsim-clear").disabled
+
+
+def test_bad_values_show_a_message_not_a_traceback(catalogue):
+    session = DashboardSession(catalogue)
+    views = DashboardViews(session)
+    box, rc = solara.render(Dashboard(session, views), handle_error=False)
+    slider(rc, "cohort_size").fire_event("change", 123456789)
+    alerts = rc.find(v.Alert).widgets
+    assert alerts, "no message shown"
+    text = " ".join(str(c) for a in alerts for c in a.children)
+    assert "Fellows recruited a year" in text and "Traceback" not in text
+    assert slider(rc, "cohort_size").v_model == 10  # snapped back to the value in force
+    slider(rc, "coaching").fire_event("change", "lots")
+    assert session.controls.coaching == 0.0
+    slider(rc, "cohort_size").fire_event("change", 20)
+    assert not rc.find(v.Alert).widgets  # cleared by the next good change
+
+
+def test_each_page_gets_its_own_model():
+    box1, rc1 = solara.render(Page(), handle_error=False)
+    box2, rc2 = solara.render(Page(), handle_error=False)
+    btn(rc1, "clsim-step").click()
+    assert 'count">1</span>' in html_text(rc1, "clsim-month")
+    assert 'count">0</span>' in html_text(rc2, "clsim-month")
+
+
+def test_presenter_mode_enlarges_type(catalogue):
+    session = DashboardSession(catalogue)
+    views = DashboardViews(session)
+    box, rc = solara.render(Dashboard(session, views), handle_error=False)
+    small = views.timeseries.widget.font_size
+    switch = rc.find(v.Switch).widget
+    switch.v_model = True
+    assert views.timeseries.widget.font_size > small
+    assert views.network.widget.height > 460 - 1
+
+
+# -- server and CLI --------------------------------------------------------------------
+
+
+def test_server_binds_to_localhost_without_telemetry(tmp_path):
+    cmd = server_command()
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
+    assert "--production" in cmd and "simulator.dashboard.app" in cmd
+    env = server_environment(scenario=SCENARIOS / "workshop.yaml")
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["CLSIM_DASHBOARD_SCENARIO"].endswith("workshop.yaml")
+
+
+def test_offline_assets_are_installed():
+    if os.environ.get("CI") is None and missing_assets():
+        pytest.skip("run scripts/setup_dashboard.sh to cache Solara's front-end files")
+    assert missing_assets() == []
+
+
+def test_cli_registers_the_dashboard_command(tmp_path):
+    import typer
+
+    from simulator.cli.dashboard_cmd import register
+
+    app = typer.Typer()
+    register(app)
+
+    @app.command()
+    def other() -> None:  # a second command keeps typer from collapsing to one
+        pass
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["dashboard", "--help"])
+    assert result.exit_code == 0 and "--scenario" in result.output and "--host" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("recruit: {cohort_size: -3}\n")
+    result = runner.invoke(app, ["dashboard", "--scenario", str(bad)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
