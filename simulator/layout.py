@@ -117,7 +117,14 @@ def build_layout(scenario: Scenario, rng: np.random.Generator) -> Layout:
     rec = scenario.recruit
     n_fellows = rec.cohort_size * len(months)
     fellows = n_local + n_cof + n_dof + np.arange(n_fellows, dtype=np.int64)
-    if rec.placement == "clustered":
+    if rec.placement == "clustered" and rec.placement_districts > 0:
+        k = min(rec.placement_districts, n_districts)
+        chosen = np.sort(rng.choice(n_districts, size=k, replace=False))
+        placement_clusters = (
+            chosen[:, None] * sysp.clusters_per_district
+            + np.arange(sysp.clusters_per_district)[None, :]
+        ).ravel()
+    elif rec.placement == "clustered":
         k = min(rec.placement_clusters, n_clusters)
         placement_clusters = np.sort(rng.choice(n_clusters, size=k, replace=False))
     else:

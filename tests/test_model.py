@@ -115,3 +115,20 @@ def test_write_run_outputs(tmp_path, tiny_scenario) -> None:
     meta = json.loads(paths["summary"].read_text())
     assert meta["provenance"]["scenario_hash"] == tiny_scenario.content_hash()
     assert meta["provenance"]["seed"] == 0
+
+
+def test_placement_by_district() -> None:
+    sc = tiny(**{"system.districts": 3, "recruit.placement_districts": 2, "recruit.cohort_size": 50})
+    m = EducationModel(sc, seed=0, agents=False)
+    districts = set(m.state.district[m.layout.fellows].tolist())
+    assert len(districts) == 2
+    clusters = set(m.state.cluster[m.layout.fellows].tolist())
+    assert len(clusters) == 4  # every cluster of the two districts
+
+
+def test_clustered_placement_concentrates_fellows() -> None:
+    base = {"system.districts": 2, "system.clusters_per_district": 3, "recruit.cohort_size": 30}
+    clustered = EducationModel(tiny(**base, **{"recruit.placement_clusters": 1}), seed=0, agents=False)
+    spread = EducationModel(tiny(**base, **{"recruit.placement": "spread"}), seed=0, agents=False)
+    assert len(set(clustered.state.cluster[clustered.layout.fellows].tolist())) == 1
+    assert len(set(spread.state.cluster[spread.layout.fellows].tolist())) == 6

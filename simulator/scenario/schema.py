@@ -83,8 +83,8 @@ class Meta(Strict):
 class System(Strict):
     """Size and shape of the education system (seed 003: a cluster is 15-20 schools)."""
 
-    districts: int = Field(2, ge=1, le=2000, description="Number of districts.")
-    clusters_per_district: int = Field(5, ge=1, le=500, description="Clusters in a district.")
+    districts: int = Field(1, ge=1, le=2000, description="Number of districts.")
+    clusters_per_district: int = Field(10, ge=1, le=500, description="Clusters in a district.")
     schools_per_cluster: int = Field(
         15, ge=1, le=200, description="Schools in a cluster (seed 003: 15-20 in India)."
     )
@@ -96,7 +96,7 @@ class System(Strict):
         1, ge=0, le=50, description="Block/cluster officials (resource persons) per cluster."
     )
     officials_per_district: int = Field(
-        2, ge=0, le=200, description="District and state officials per district."
+        3, ge=0, le=200, description="District and state officials per district."
     )
     students_per_classroom: int = Field(
         35, ge=1, le=200, description="Students in a classroom (for students-reached counts)."
@@ -279,6 +279,13 @@ class Recruit(Schedule):
     )
     placement_clusters: int = Field(
         3, ge=1, le=100000, description="Clusters that receive fellows when placement is clustered."
+    )
+    placement_districts: int = Field(
+        0,
+        ge=0,
+        le=100000,
+        description="If above 0 and placement is clustered: place fellows across every "
+        "cluster of this many districts instead of in placement_clusters clusters.",
     )
     fellowship_months: int = Field(24, ge=1, le=120, description="Length of the fellowship.")
     retention: Unit = unit(0.9, "Share of fellows and alumni still in the system after a year.")
