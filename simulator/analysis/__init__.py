@@ -1,0 +1,1 @@
+"""Analyses of sweep tables: tipping points, bimodality, hysteresis, phase diagrams, sensitivity."""

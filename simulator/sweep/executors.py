@@ -1,0 +1,317 @@
+"""Where runs execute: in this process, in local worker processes, or on a dask cluster.
+
+Every executor takes a target (``target(params, seed) -> outcomes``) and an iterable of
+:class:`RunTask` and yields :class:`RunOutcome` as runs finish, in *completion* order;
+the store sorts by run id, so all three give the same table for the same sweep (seeds
+depend only on the run id, never on the worker). A run that raises comes back as an
+outcome carrying the traceback, so the caller can save finished work before stopping.
+
+- :class:`SerialExecutor`: one run after another in this process (debugging, tiny sweeps).
+- :class:`ProcessExecutor`: ``concurrent.futures.ProcessPoolExecutor`` with an explicit
+  start method (``spawn`` by default: safe with threads, same on Linux, macOS and
+  Windows). The target is sent once to each worker through the pool initializer.
+- :class:`DaskExecutor`: a running ``dask.distributed`` scheduler (``tcp://host:port``);
+  the target is scattered to every worker once. Workers must be able to import
+  ``simulator`` (install the package on every node).
+
+Submission is windowed (a few tasks per worker in flight), so a sweep of millions of
+runs never holds millions of futures.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Problem, SweepError
+from .targets import Target
+
+__all__ = [
+    "RunTask",
+    "RunOutcome",
+    "Executor",
+    "SerialExecutor",
+    "ProcessExecutor",
+    "DaskExecutor",
+    "make_executor",
+    "run_chunk",
+]
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """One run to do: its id, its seed and its parameter overrides."""
+
+    run_id: int
+    seed: int
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """One finished run: named outcomes, or the error text if it raised."""
+
+    run_id: int
+    outcomes: dict[str, float] | None = None
+    error: str | None = None
+
+
+def run_chunk(target: Target, tasks: Sequence[RunTask]) -> list[RunOutcome]:
+    """Run tasks one after another; a raising run becomes an outcome with its traceback."""
+    out = []
+    for task in tasks:
+        try:
+            result = target(task.params, task.seed)
+            out.append(RunOutcome(task.run_id, dict(result)))
+        except Exception:  # noqa: BLE001 - reported to the caller with the run id
+            out.append(RunOutcome(task.run_id, error=traceback.format_exc()))
+    return out
+
+
+def _chunks(tasks: Iterable[RunTask], size: int) -> Iterator[list[RunTask]]:
+    chunk: list[RunTask] = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class Executor(ABC):
+    """Runs tasks against a target and yields outcomes as they finish."""
+
+    #: Short name recorded in logs and benchmarks.
+    name: str = "executor"
+    #: Number of runs that can execute at once.
+    workers: int = 1
+
+    @abstractmethod
+    def run(self, target: Target, tasks: Iterable[RunTask]) -> Iterator[RunOutcome]:
+        """Yield one :class:`RunOutcome` per task, in completion order."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
+        """Release workers or connections."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class SerialExecutor(Executor):
+    """Every run in this process, in order."""
+
+    name = "serial"
+
+    def run(self, target: Target, tasks: Iterable[RunTask]) -> Iterator[RunOutcome]:
+        """Run each task in turn."""
+        for task in tasks:
+            yield from run_chunk(target, [task])
+
+
+_WORKER_TARGET: Target | None = None
+
+
+def _init_worker(target: Target) -> None:
+    global _WORKER_TARGET
+    _WORKER_TARGET = target
+
+
+def _run_in_worker(tasks: list[RunTask]) -> list[RunOutcome]:
+    assert _WORKER_TARGET is not None, "worker was not initialised with a target"
+    return run_chunk(_WORKER_TARGET, tasks)
+
+
+class ProcessExecutor(Executor):
+    """Local worker processes (``concurrent.futures``) with an explicit start method.
+
+    Args:
+        workers: number of worker processes.
+        start_method: ``spawn`` (default), ``forkserver`` or ``fork``.
+        chunk_size: runs sent to a worker per task (raise it for very short runs).
+        window: tasks in flight per worker.
+    """
+
+    name = "local"
+
+    def __init__(
+        self, workers: int = 2, start_method: str = "spawn", chunk_size: int = 1, window: int = 4
+    ):
+        if workers < 1:
+            raise ValueError(f"workers must be >= 1; found {workers}")
+        if start_method not in multiprocessing.get_all_start_methods():
+            raise ValueError(
+                f"start_method must be one of {multiprocessing.get_all_start_methods()}; "
+                f"found {start_method!r}"
+            )
+        self.workers = workers
+        self.start_method = start_method
+        self.chunk_size = max(1, chunk_size)
+        self.window = max(1, window)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(self, target: Target, tasks: Iterable[RunTask]) -> Iterator[RunOutcome]:
+        """Run the tasks on a fresh pool; the pool is shut down when the iterator ends."""
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context(self.start_method),
+            initializer=_init_worker,
+            initargs=(target,),
+        )
+        chunks = _chunks(tasks, self.chunk_size)
+        pending: set[Future[list[RunOutcome]]] = set()
+        limit = self.workers * self.window
+        try:
+            for chunk in chunks:
+                pending.add(self._pool.submit(_run_in_worker, chunk))
+                if len(pending) >= limit:
+                    break
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    for chunk in chunks:
+                        pending.add(self._pool.submit(_run_in_worker, chunk))
+                        if len(pending) >= limit:
+                            break
+                    yield from fut.result()
+        finally:
+            for fut in pending:
+                fut.cancel()
+            self.close()
+
+    def close(self) -> None:
+        """Shut the pool down, cancelling queued tasks."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _dask_ping() -> str:
+    import simulator.sweep  # noqa: F401 - proves the worker can import the package
+
+    return "ok"
+
+
+class DaskExecutor(Executor):
+    """A ``dask.distributed`` cluster reached at ``tcp://HOST:PORT``.
+
+    Args:
+        address: the scheduler address.
+        chunk_size: runs per dask task.
+        window: tasks in flight per worker thread.
+        timeout: seconds to wait for the scheduler.
+    """
+
+    name = "dask"
+
+    def __init__(self, address: str, chunk_size: int = 1, window: int = 4, timeout: float = 30.0):
+        self.address = address
+        self.chunk_size = max(1, chunk_size)
+        self.window = max(1, window)
+        self.timeout = timeout
+        self._client: Any = None
+
+    def _connect(self) -> Any:
+        from distributed import Client
+
+        try:
+            client = Client(self.address, timeout=self.timeout, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise SweepError(
+                "--cluster",
+                [Problem("cluster", "a reachable dask scheduler", f"{self.address} ({exc})")],
+            ) from None
+        threads = sum(client.nthreads().values())
+        if threads == 0:
+            client.wait_for_workers(1, timeout=self.timeout)
+            threads = sum(client.nthreads().values())
+        try:
+            client.submit(_dask_ping, pure=False).result(timeout=self.timeout)
+        except Exception as exc:  # noqa: BLE001 - any worker-side failure is a setup problem
+            client.close()
+            raise SweepError(
+                "--cluster",
+                [
+                    Problem(
+                        "cluster",
+                        "workers that can import 'simulator' (install clsim on every worker)",
+                        repr(exc),
+                    )
+                ],
+            ) from None
+        self.workers = max(1, threads)
+        return client
+
+    def run(self, target: Target, tasks: Iterable[RunTask]) -> Iterator[RunOutcome]:
+        """Scatter the target once, then submit chunks with a bounded window."""
+        from distributed import as_completed
+
+        self._client = self._connect()
+        client = self._client
+        remote_target = client.scatter(target, broadcast=True, hash=False)
+        chunks = _chunks(tasks, self.chunk_size)
+        limit = self.workers * self.window
+        first = []
+        try:
+            for chunk in chunks:
+                first.append(client.submit(run_chunk, remote_target, chunk, pure=False))
+                if len(first) >= limit:
+                    break
+            if not first:
+                return
+            # Pass the loop: this client is not the default one.
+            queue = as_completed(first, loop=client.loop)
+            in_flight = len(first)
+            for fut in queue:
+                in_flight -= 1
+                result = fut.result()
+                fut.release()
+                for chunk in chunks:
+                    queue.add(client.submit(run_chunk, remote_target, chunk, pure=False))
+                    in_flight += 1
+                    if in_flight >= limit:
+                        break
+                yield from result
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Close the client (the cluster keeps running)."""
+        if self._client is not None:
+            try:
+                self._client.close()
+            finally:
+                self._client = None
+
+
+def make_executor(
+    kind: str = "local",
+    workers: int | None = None,
+    cluster: str | None = None,
+    start_method: str = "spawn",
+    chunk_size: int = 1,
+) -> Executor:
+    """Build an executor by name: ``serial``, ``local`` (default) or ``dask``.
+
+    ``cluster`` implies ``dask``. ``workers`` defaults to the number of CPUs.
+    """
+    if cluster is not None:
+        return DaskExecutor(cluster, chunk_size=chunk_size)
+    if kind == "serial":
+        return SerialExecutor()
+    if kind == "local":
+        import os
+
+        n = workers or os.cpu_count() or 1
+        return ProcessExecutor(n, start_method=start_method, chunk_size=chunk_size)
+    if kind == "dask":
+        raise ValueError("executor 'dask' needs a scheduler address (--cluster tcp://HOST:PORT)")
+    raise ValueError(f"executor must be 'serial', 'local' or 'dask'; found {kind!r}")

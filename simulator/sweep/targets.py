@@ -1,0 +1,173 @@
+"""What a sweep runs: a scenario through the model runner, or a plain function.
+
+A *target* is a picklable callable ``target(params, seed) -> Mapping[str, float]``:
+parameters in, named outcomes out (EMA Workbench's experiment runner shape). Executors
+ship the target to workers once and then send only ``(run_id, seed, params)``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, SweepError
+from .spec import SweepSpec
+
+__all__ = [
+    "ScenarioTarget",
+    "FunctionTarget",
+    "Target",
+    "build_target",
+    "load_base_scenario",
+    "validate_keys",
+]
+
+Target = Callable[[Mapping[str, Any], int], Mapping[str, float]]
+
+_FUNCTION_CACHE: dict[str, Callable[..., Mapping[str, float]]] = {}
+
+
+def _resolve_function(ref: str) -> Callable[..., Mapping[str, float]]:
+    if ref not in _FUNCTION_CACHE:
+        module_name, _, attr = ref.partition(":")
+        module = importlib.import_module(module_name)
+        obj: Any = module
+        for part in attr.split("."):
+            obj = getattr(obj, part)
+        _FUNCTION_CACHE[ref] = obj
+    return _FUNCTION_CACHE[ref]
+
+
+@dataclass(frozen=True)
+class FunctionTarget:
+    """Run ``module:callable(params, seed[, steps=...])`` (toy models, custom wrappers)."""
+
+    ref: str
+    steps: int | None = None
+
+    def __call__(self, params: Mapping[str, Any], seed: int) -> Mapping[str, float]:
+        """Evaluate the function for one run."""
+        fn = _resolve_function(self.ref)
+        if self.steps is None:
+            return fn(dict(params), seed)
+        return fn(dict(params), seed, steps=self.steps)
+
+
+@dataclass(frozen=True)
+class ScenarioTarget:
+    """Run the model: ``simulator.runner.run_point(scenario, params, seed, steps)``."""
+
+    scenario: Any  # simulator.scenario.Scenario (pydantic, picklable)
+    steps: int | None = None
+
+    def __call__(self, params: Mapping[str, Any], seed: int) -> Mapping[str, float]:
+        """Build the model with the overrides and return its summary outcomes."""
+        from simulator.runner import run_point
+
+        return run_point(self.scenario, dict(params), seed, self.steps)
+
+
+def load_base_scenario(path: Path) -> Any:
+    """Load a scenario file; a top-level ``sweep:`` section in it is ignored.
+
+    Raises:
+        simulator.scenario.ScenarioError: the scenario is invalid.
+    """
+    from simulator.scenario import deep_merge, load_scenario, scenario_from_dict
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return load_scenario(path)  # let the scenario loader phrase the error
+    if not isinstance(data, dict) or "sweep" not in data:
+        return load_scenario(path)
+    data = dict(data)
+    data.pop("sweep")
+    parent = data.pop("extends", None)
+    if parent is not None:
+        base = load_scenario(Path(path).parent / str(parent)).to_dict()
+        data = deep_merge(base, data)
+    return scenario_from_dict(data, str(path))
+
+
+def build_target(spec: SweepSpec) -> tuple[Target, str | None]:
+    """The target of a spec and the base scenario's content hash (None for functions).
+
+    Raises:
+        SweepError: the scenario file is missing or invalid, or the function cannot be imported.
+    """
+    if spec.function is not None:
+        try:
+            _resolve_function(spec.function)
+        except (ImportError, AttributeError) as exc:
+            raise SweepError(
+                spec.source,
+                [
+                    Problem(
+                        "function", "an importable 'module:callable'", f"{spec.function!r} ({exc})"
+                    )
+                ],
+            ) from None
+        return FunctionTarget(spec.function, spec.steps), None
+    from simulator.scenario import ScenarioError
+
+    path = spec.scenario_path()
+    assert path is not None
+    if not path.is_file():
+        raise SweepError(
+            spec.source,
+            [Problem("scenario", "an existing scenario file", f"{str(path)!r} (no such file)")],
+        )
+    try:
+        scenario = load_base_scenario(path)
+    except ScenarioError as exc:
+        raise SweepError(spec.source, [Problem("scenario", "a valid scenario", str(exc))]) from None
+    return ScenarioTarget(scenario, spec.steps), scenario.content_hash()
+
+
+def validate_keys(spec: SweepSpec, target: Target) -> None:
+    """Check that every varied and fixed key is a scenario key with in-range values.
+
+    Tries the fixed overrides with each parameter's extreme values (and each listed
+    value), so a typo fails before thousands of runs start.
+
+    Raises:
+        SweepError: naming the sweep file, the key and the scenario's complaint.
+    """
+    if not isinstance(target, ScenarioTarget):
+        return
+    from simulator.scenario import ScenarioError
+
+    design = spec.design_table()
+    problems: list[Problem] = []
+    for key in spec.parameter_names:
+        column = design[key]
+        values = list(dict.fromkeys(column.tolist()))
+        if len(values) > 50:
+            ordered = sorted(values)
+            values = [ordered[0], ordered[-1]]
+        for value in values:
+            try:
+                target.scenario.with_overrides({**spec.fixed, key: value}, source=spec.source)
+            except ScenarioError as exc:
+                found = "; ".join(p.render() for p in exc.problems)
+                problems.append(
+                    Problem(
+                        f"parameters.{key}",
+                        "a scenario key with valid values",
+                        f"{value!r}: {found}",
+                    )
+                )
+                break
+    if not spec.parameter_names and spec.fixed:
+        try:
+            target.scenario.with_overrides(dict(spec.fixed), source=spec.source)
+        except ScenarioError as exc:
+            problems.append(Problem("fixed", "scenario keys with valid values", str(exc)))
+    if problems:
+        raise SweepError(spec.source, problems)
