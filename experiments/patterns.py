@@ -227,22 +227,23 @@ def p6_imposed(seeds: list[int], out: Path) -> Check:
 
 
 def p7_trust_first(seeds: list[int], out: Path) -> Check:
-    def lead(sc: Scenario) -> np.ndarray:
-        vals = []
-        for r in runs(sc, seeds):
-            t, le = r.summary["months_to_trust_rise"], r.summary["months_to_learning_rise"]
-            t = 1e3 if np.isnan(t) else t
-            le = 1e3 if np.isnan(le) else le
-            vals.append(le - t)
-        return np.array(vals)
-
-    comp, tech = lead(scenario("comprehensive")), lead(scenario("technical_only"))
-    lo, hi = bootstrap(comp)
-    clo, chi = bootstrap(tech)
+    comp = [r.summary for r in runs(scenario("comprehensive"), seeds)]
+    lags = np.array([s["months_to_learning_rise"] - s["months_to_trust_rise"] for s in comp])
+    lags = lags[np.isfinite(lags)]
+    lo, hi = bootstrap(lags) if lags.size else (float("nan"), float("nan"))
+    tech = [r.summary for r in runs(scenario("technical_only"), seeds)]
+    # trust first = trust rises, and before learning does (or learning never does)
+    first = np.array([
+        np.isfinite(s["months_to_trust_rise"])
+        and not (s["months_to_learning_rise"] <= s["months_to_trust_rise"])
+        for s in tech
+    ], dtype=float)
+    clo, chi = bootstrap(first)
     return Check(
-        "7 trust first", "months learning rise lags trust rise (comprehensive)",
-        float(comp.mean()), lo, hi, bool(lo > 0),
-        "technical only: learning rises first (trust never does)", float(tech.mean()), clo, chi, bool(chi < 0),
+        "7 trust first", "months by which the learning rise (+0.05) lags the trust rise (+0.05), comprehensive",
+        float(lags.mean()) if lags.size else float("nan"), lo, hi, bool(lags.size == len(comp) and lo > 0),
+        "technical only: share of runs where trust rises first (learning rises, trust does not)",
+        float(first.mean()), clo, chi, bool(chi < 0.5),
     )
 
 

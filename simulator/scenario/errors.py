@@ -8,8 +8,39 @@ file without reading a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["ScenarioError", "Problem"]
+from pydantic import ValidationError
+
+__all__ = ["ScenarioError", "Problem", "problems_from_validation", "describe_value"]
+
+
+def describe_value(value: Any) -> str:
+    """A short ``repr`` of a value with its type, for "found ..." in messages."""
+    text = repr(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return f"{text} ({type(value).__name__})"
+
+
+def problems_from_validation(exc: ValidationError) -> list[Problem]:
+    """Turn pydantic's errors into key path / expected / found problems."""
+    problems = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        expected = err["msg"]
+        if err["type"] == "extra_forbidden":
+            expected = "a known key (unknown keys are rejected)"
+        elif expected.startswith("Value error, "):
+            expected = expected.removeprefix("Value error, ")
+        else:
+            expected = expected[0].lower() + expected[1:]
+            expected = expected.removeprefix("input should be ")
+            if expected.startswith(("greater", "less")):
+                expected = "a value " + expected
+        found = "missing" if err["type"] == "missing" else describe_value(err.get("input"))
+        problems.append(Problem(loc, expected, found))
+    return problems
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, describe_value, problems_from_validation
 from .schema import ScenarioModel
 
 __all__ = ["Scenario", "load_scenario", "scenario_from_dict", "deep_merge"]
@@ -71,11 +71,7 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return out
 
 
-def _describe(value: Any) -> str:
-    text = repr(value)
-    if len(text) > 80:
-        text = text[:77] + "..."
-    return f"{text} ({type(value).__name__})"
+_describe = describe_value
 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
@@ -83,22 +79,7 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-            expected = err["msg"]
-            if err["type"] == "extra_forbidden":
-                expected = "a known key (unknown keys are rejected)"
-            elif expected.startswith("Value error, "):
-                expected = expected.removeprefix("Value error, ")
-            else:
-                expected = expected[0].lower() + expected[1:]
-                expected = expected.removeprefix("input should be ")
-                if expected.startswith(("greater", "less")):
-                    expected = "a value " + expected
-            found = "missing" if err["type"] == "missing" else _describe(err.get("input"))
-            problems.append(Problem(loc, expected, found))
-        raise ScenarioError(source, problems) from None
+        raise ScenarioError(source, problems_from_validation(exc)) from None
 
 
 def _read_mapping(path: Path) -> dict[str, Any]:

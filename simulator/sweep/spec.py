@@ -40,6 +40,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from ..scenario.errors import describe_value, problems_from_validation
 from .errors import Problem, SweepError
 from .seeds import design_rng, design_seed, run_seed
 
@@ -434,11 +435,7 @@ class SweepSpec(BaseModel):
         return pd.concat([runs, params], axis=1)
 
 
-def _describe(value: Any) -> str:
-    text = repr(value)
-    if len(text) > 80:
-        text = text[:77] + "..."
-    return f"{text} ({type(value).__name__})"
+_describe = describe_value
 
 
 def sweep_from_dict(
@@ -448,20 +445,7 @@ def sweep_from_dict(
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-            expected = err["msg"]
-            if err["type"] == "extra_forbidden":
-                expected = "a known key (unknown keys are rejected)"
-            elif expected.startswith("Value error, "):
-                expected = expected.removeprefix("Value error, ")
-            else:
-                expected = expected[0].lower() + expected[1:]
-                expected = expected.removeprefix("input should be ")
-            found = "missing" if err["type"] == "missing" else _describe(err.get("input"))
-            problems.append(Problem(loc, expected, found))
-        raise SweepError(source, problems) from None
+        raise SweepError(source, problems_from_validation(exc)) from None
     return spec.with_source(source, base_dir)
 
 
