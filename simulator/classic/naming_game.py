@@ -123,8 +123,8 @@ class NamingGame(ClassicModel):
         return float(counts[OPINION_A]), float(counts[OPINION_B]), float(counts[OPINION_AB])
 
     @property
-    def time(self) -> float:
-        """Elapsed time in units of N interactions."""
+    def elapsed(self) -> float:
+        """Elapsed time in units of N interactions (not ``time``: Mesa 3.5 owns that name)."""
         return self.interactions / self.n
 
     def step(self) -> None:
