@@ -82,13 +82,10 @@ class Layout:
     schools_per_cluster: int
     clusters_per_district: int
 
-    def school_cluster(self, school: IntArray) -> IntArray:
-        """Cluster of each school index."""
-        return school // self.schools_per_cluster
-
-    def teachers_of(self, school: IntArray) -> IntArray:
-        """A random-access helper: index of the first teacher of each school."""
-        return self.teacher_start[school]
+    @property
+    def cluster_district(self) -> NDArray[np.int64]:
+        """District of each cluster (clusters are numbered district by district)."""
+        return np.arange(self.n_clusters) // self.clusters_per_district
 
 
 def build_layout(scenario: Scenario, rng: np.random.Generator) -> Layout:

@@ -88,7 +88,7 @@ class EducationModel(mesa.Model):
         self._weights_key: tuple | None = None
         self.W: sp.csr_matrix | None = None
         self.levers: Levers = levers_for(scenario, 0, self._fellow_clusters)
-        self.collectives: Collectives = collective_status(self.state, self.levers, self.layout.n_clusters)
+        self.collectives: Collectives = collective_status(self.state, self.levers, self.layout.cluster_district)
         self.aggregates: Aggregates | None = None
         self._refresh_weights(force=True)
         self.aggregates = neighbour_aggregates(self.W, self.state)
@@ -145,7 +145,7 @@ class EducationModel(mesa.Model):
         if changed.size and self.use_agents:
             self._sync_agents(changed)
         self.levers = levers_for(sc, month, self._fellow_clusters)
-        self.collectives = collective_status(state, self.levers, self.layout.n_clusters)
+        self.collectives = collective_status(state, self.levers, self.layout.cluster_district)
         self._refresh_weights(force=graduated)
         agg = neighbour_aggregates(self.W, state)
         update_beliefs(state, agg, self.collectives, sc.dynamics)

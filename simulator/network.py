@@ -45,7 +45,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from .layout import Layout
-from .roles import ROLE_NAMES, AlumniTrack, Role
+from .roles import ROLE_NAMES, AlumniTrack
 from .scenario import Scenario
 
 __all__ = ["Layer", "SocialNetwork", "build_network"]
@@ -275,7 +275,7 @@ class SocialNetwork:
         n: number of agent slots.
         indptr, indices: CSR structure of the symmetric tie matrix (both directions).
         layer: layer of each stored entry (int8), aligned with ``indices``.
-        base_weight: weight of each entry before gating (1.0).
+        row: row of each stored entry, aligned with ``indices`` (used to gate entries).
     """
 
     n: int
@@ -287,7 +287,6 @@ class SocialNetwork:
     school: NDArray[np.int32] = field(repr=False)
     cluster: NDArray[np.int32] = field(repr=False)
     district: NDArray[np.int32] = field(repr=False)
-    _W: sp.csr_matrix | None = field(default=None, repr=False)
 
     @property
     def n_ties(self) -> int:
@@ -297,18 +296,7 @@ class SocialNetwork:
     def weights(self, gates: NDArray[np.float64], membership: NDArray[np.float64]) -> sp.csr_matrix:
         """The gated weight matrix ``W`` for layer gates (L,) and memberships (L, n)."""
         data = gates[self.layer] * membership[self.layer, self.row] * membership[self.layer, self.indices]
-        self._W = sp.csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
-        return self._W
-
-    def layer_matrix(self, layer: Layer | None = None) -> sp.csr_matrix:
-        """Unweighted adjacency of one layer (or all layers) as a CSR matrix."""
-        keep = np.ones(self.layer.size, dtype=bool) if layer is None else self.layer == int(layer)
-        m = sp.csr_matrix(
-            (keep.astype(np.float64), self.indices, self.indptr), shape=(self.n, self.n)
-        )
-        m.eliminate_zeros()
-        m.sum_duplicates()
-        return m
+        return sp.csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
 
     def to_networkx(self, active: NDArray[np.bool_] | None = None) -> nx.Graph:
         """A networkx graph for analysis and drawing.
@@ -363,7 +351,3 @@ def build_network(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> 
         district=lay.district,
     )
 
-
-def role_mask(role: NDArray[np.int8], *roles: Role) -> NDArray[np.bool_]:
-    """Agents whose role is any of ``roles``."""
-    return np.isin(role, [int(r) for r in roles])

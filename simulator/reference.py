@@ -78,7 +78,7 @@ class ReferenceModel(EducationModel):
             self._sync_agents(np.asarray(changed))
 
         self.levers = levers_for(sc, month, self._fellow_clusters)
-        self.collectives = collective_status(st, self.levers, self.layout.n_clusters)
+        self.collectives = collective_status(st, self.levers, self.layout.cluster_district)
         self._refresh_weights(force=graduated)
         W = self.W
         col = self.collectives

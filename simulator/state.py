@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["State", "FLOAT_ATTRIBUTES", "UNIT_ATTRIBUTES"]
+__all__ = ["State", "UNIT_ATTRIBUTES"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int32]
@@ -39,7 +39,6 @@ UNIT_ATTRIBUTES: tuple[str, ...] = (
     "trust0",
     "agency0",
 )
-FLOAT_ATTRIBUTES = UNIT_ATTRIBUTES
 
 _DTYPES: dict[str, type] = {
     "role": np.int8,

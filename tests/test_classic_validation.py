@@ -9,8 +9,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from experiments.validation._common import markdown_table, wilson_interval
+from experiments.validation._common import markdown_table
 from experiments.validation.run_all import SCRIPTS, run_all
+from simulator.analysis.tipping import wilson_interval
 from simulator.cli import classics_cmd
 
 
@@ -76,7 +77,7 @@ def test_helpers():
         "| 1 | x\\|y |",
         "| 2 | z |",
     ]
-    lo, hi = wilson_interval(50, 100)
+    lo, hi = (float(v) for v in wilson_interval(50, 100))
     assert lo < 0.5 < hi and hi - lo == pytest.approx(0.192, abs=0.005)
 
 

@@ -34,7 +34,6 @@ __all__ = [
     "fmt",
     "main_for",
     "markdown_table",
-    "wilson_interval",
     "write_validation",
 ]
 
@@ -86,17 +85,6 @@ def fmt(value: float, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     return f"{value:.{digits}f}"
-
-
-def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
-    """95% Wilson score interval of a binomial proportion."""
-    if trials == 0:
-        return (math.nan, math.nan)
-    p = successes / trials
-    denom = 1 + z * z / trials
-    centre = (p + z * z / (2 * trials)) / denom
-    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
-    return (centre - half, centre + half)
 
 
 def markdown_table(frame: pd.DataFrame) -> str:

@@ -26,8 +26,8 @@ from experiments.validation._common import (  # noqa: E402
     Validation,
     fmt,
     main_for,
-    wilson_interval,
 )
+from simulator.analysis.tipping import wilson_interval  # noqa: E402
 from simulator.classic.watts import (  # noqa: E402
     GLOBAL_CASCADE_SHARE,
     cascade_probability,
@@ -54,7 +54,7 @@ def run(quick: bool = False, master_seed: int = 0) -> Validation:
         sizes, _ = cascade_sizes(z, n=N, phi=PHI, runs=runs, master_seed=master_seed + i)
         all_sizes[z] = sizes
         hits = sizes >= GLOBAL_CASCADE_SHARE
-        lo, hi = wilson_interval(int(hits.sum()), runs)
+        lo, hi = (float(v) for v in wilson_interval(int(hits.sum()), runs))
         rows.append(
             {
                 "z": z,

@@ -40,10 +40,16 @@ class Collectives:
     cluster_convenes: NDArray[np.bool_]
 
 
-def collective_status(state: State, levers: Levers, n_clusters: int) -> Collectives:
-    """Who meets in a collective this month, and how it is run."""
+def collective_status(state: State, levers: Levers, cluster_district: NDArray[np.int64]) -> Collectives:
+    """Who meets in a collective this month, and how it is run.
+
+    Args:
+        state: the state.
+        levers: this month's levers.
+        cluster_district: district of each cluster (``Layout.cluster_district``).
+    """
+    n_clusters = cluster_district.size
     programme = levers.collective_clusters if levers.collective_clusters.size else np.zeros(n_clusters, bool)
-    cluster_district = _cluster_district(state, n_clusters)
     institutional = state.rules[cluster_district] >= INSTITUTIONAL_RULES
     teacher_like = state.has_classroom & state.active
     in_cluster = state.cluster >= 0
@@ -62,12 +68,6 @@ def collective_status(state: State, levers: Levers, n_clusters: int) -> Collecti
         intensity=intensity,
         cluster_convenes=programme | institutional,
     )
-
-
-def _cluster_district(state: State, n_clusters: int) -> NDArray[np.int64]:
-    """District of each cluster (clusters are numbered district by district)."""
-    per = max(1, n_clusters // max(1, state.rules.size))
-    return np.minimum(np.arange(n_clusters) // per, state.rules.size - 1)
 
 
 def layer_gates(levers: Levers, network: Network, any_collective: bool) -> NDArray[np.float64]:

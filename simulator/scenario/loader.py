@@ -71,9 +71,6 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return out
 
 
-_describe = describe_value
-
-
 def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
     """Validate a nested dict into a :class:`Scenario`, or raise :class:`ScenarioError`."""
     try:
@@ -100,7 +97,7 @@ def _read_mapping(path: Path) -> dict[str, Any]:
         raise ScenarioError(str(path), [Problem("(top level)", "a mapping of scenario sections", "an empty file")])
     if not isinstance(data, dict):
         raise ScenarioError(
-            str(path), [Problem("(top level)", "a mapping of scenario sections", _describe(data))]
+            str(path), [Problem("(top level)", "a mapping of scenario sections", describe_value(data))]
         )
     return data
 
@@ -115,7 +112,7 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if parent_ref is None:
         return data
     if not isinstance(parent_ref, str):
-        raise ScenarioError(str(path), [Problem("extends", "a path to another scenario file", _describe(parent_ref))])
+        raise ScenarioError(str(path), [Problem("extends", "a path to another scenario file", describe_value(parent_ref))])
     parent_path = (path.parent / parent_ref)
     if not parent_path.is_file():
         raise ScenarioError(

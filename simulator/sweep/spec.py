@@ -435,9 +435,6 @@ class SweepSpec(BaseModel):
         return pd.concat([runs, params], axis=1)
 
 
-_describe = describe_value
-
-
 def sweep_from_dict(
     data: dict[str, Any], source: str = "<dict>", base_dir: Path | None = None
 ) -> SweepSpec:
@@ -472,11 +469,11 @@ def load_sweep(path: str | Path) -> SweepSpec:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SweepError(str(path), [Problem(where, "valid YAML", str(problem))]) from None
     if not isinstance(data, dict):
-        raise SweepError(str(path), [Problem("(top level)", "a mapping", _describe(data))])
+        raise SweepError(str(path), [Problem("(top level)", "a mapping", describe_value(data))])
     if "sweep" in data:
         section = data["sweep"]
         if not isinstance(section, dict):
-            raise SweepError(str(path), [Problem("sweep", "a mapping", _describe(section))])
+            raise SweepError(str(path), [Problem("sweep", "a mapping", describe_value(section))])
         if len(data) > 1:
             if "scenario" in section or "function" in section:
                 raise SweepError(
