@@ -25,9 +25,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from simulator.compare import derive_seeds  # noqa: E402
 from simulator.runner import run_scenario  # noqa: E402
 from simulator.scenario import Scenario, load_scenario  # noqa: E402
+from simulator.studies.compare import derive_seeds  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSFORMED = 0.55  # final learning at or above this is the transformed regime

@@ -3,13 +3,12 @@
 The runner is thin (after EMA Workbench's experiment runner): it builds the model from
 a scenario and a seed, steps it, and returns the monthly indicator table, the learning
 of every school, a summary of named scalar outcomes and the provenance of the run.
-:func:`write_run` saves them (Parquet, CSV, JSON, PNG). Analysis reads these tables,
+:func:`simulator.report.run_output.write_run` saves them (Parquet, CSV, JSON, PNG). Analysis reads these tables,
 never models.
 """
 
 from __future__ import annotations
 
-import json
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from ._compat import MESA_VERSION
 from .model import EducationModel
 from .scenario import Scenario, load_scenario
 
-__all__ = ["RunResult", "run_scenario", "run_point", "summarize", "write_run", "FORMAT_VERSION", "SUMMARY_OUTCOMES"]
+__all__ = ["RunResult", "run_scenario", "run_point", "summarize", "FORMAT_VERSION", "SUMMARY_OUTCOMES"]
 
 FORMAT_VERSION = 1
 
@@ -157,26 +156,3 @@ def run_point(
     if overrides:
         scenario = scenario.with_overrides(overrides)
     return run_scenario(scenario, seed=seed, steps=steps).summary
-
-
-def write_run(result: RunResult, out: Path, scenario: Scenario) -> dict[str, Path]:
-    """Write a run's tables, summary, scenario and figure into ``out``; return the paths."""
-    from .figures import plot_run
-
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "timeseries_parquet": out / "timeseries.parquet",
-        "timeseries_csv": out / "timeseries.csv",
-        "schools_parquet": out / "schools.parquet",
-        "summary": out / "summary.json",
-        "scenario": out / "scenario.json",
-        "figure": out / "run.png",
-    }
-    result.timeseries.to_parquet(paths["timeseries_parquet"], index=False)
-    result.timeseries.to_csv(paths["timeseries_csv"], index=False)
-    result.schools.to_parquet(paths["schools_parquet"], index=False)
-    summary = {"summary": result.summary, "provenance": result.provenance}
-    paths["summary"].write_text(json.dumps(summary, indent=2, allow_nan=True))
-    paths["scenario"].write_text(json.dumps(scenario.to_dict(), indent=2))
-    plot_run(result.timeseries, paths["figure"], title=scenario.meta.name)
-    return paths

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy.stats import kendalltau
 
-from simulator.analysis.ews import (
+from simulator.analysis.ews_recipe import (
     EWSResult,
     ar1_surrogates,
     ews_indicators,

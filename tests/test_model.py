@@ -102,7 +102,7 @@ def test_keyword_overrides_equal_scenario_overrides(tiny_scenario) -> None:
 
 
 def test_write_run_outputs(tmp_path, tiny_scenario) -> None:
-    from simulator.runner import write_run
+    from simulator.report.run_output import write_run
 
     res = run_scenario(tiny_scenario, seed=0)
     paths = write_run(res, tmp_path, tiny_scenario)

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from simulator.compare import derive_seeds
+from simulator.studies.compare import derive_seeds
 
 from .conftest import ROOT
 

@@ -82,7 +82,7 @@ def test_grid_sweep_is_refused():
 
 @pytest.mark.slow
 def test_small_sensitivity_run_on_the_model(tmp_path):
-    from simulator.report.studies import sensitivity_study
+    from simulator.studies import sensitivity_study
 
     data = sensitivity_study(
         tmp_path / "sens",

@@ -11,7 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from simulator.cli.analysis_cmds import register
-from simulator.report.studies import default_lever_values, parse_values
+from simulator.studies.common import default_lever_values, parse_values
 from simulator.sweep import read_manifest
 
 DATA = Path(__file__).parent / "data" / "sweeps"

@@ -24,7 +24,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from experiments.validation._common import Check, Validation, fmt, main_for  # noqa: E402
-from simulator.analysis.ews import ews_indicators, ews_test, kendall_trend  # noqa: E402
+from simulator.analysis.ews_recipe import ews_indicators, ews_test, kendall_trend  # noqa: E402
 from simulator.classic.fold import FOLD_HARVEST, simulate_fold  # noqa: E402
 
 NAME = "ews_fold"

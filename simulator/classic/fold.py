@@ -9,7 +9,7 @@ stable states. *Nature* 269, 471-477; the standard test bed of early-warning sig
 For K = 10 the upper (well-vegetated) branch ends in a fold at ``c = 2.6044``
 (``x = 4.78``); as ``c`` is ramped toward it, recovery from perturbations slows down
 and the lag-1 autocorrelation and variance of ``x`` rise (see
-:mod:`simulator.analysis.ews`). With ``c`` held fixed they do not.
+:mod:`simulator.analysis.ews_recipe`). With ``c`` held fixed they do not.
 
 Integration is Euler-Maruyama with the run's generator; :func:`simulate_fold` runs many
 replicates as one vectorised array.

@@ -250,7 +250,7 @@ def register(app: typer.Typer) -> None:
 
         def body() -> None:
             from simulator.report.html import build_report
-            from simulator.report.studies import parse_values, tipping_study
+            from simulator.studies import parse_values, tipping_study
 
             if scenario is None and function is None:
                 raise ValueError("give a SCENARIO file")
@@ -259,7 +259,8 @@ def register(app: typer.Typer) -> None:
             if values is not None:
                 kind = "float"
                 if scenario is not None:
-                    from simulator.report.studies import _lever_current, _load
+                    from simulator.studies.common import lever_current as _lever_current
+                    from simulator.studies.common import load_study_scenario as _load
 
                     if isinstance(_lever_current(_load(scenario), lever), int):
                         kind = "int"
@@ -335,7 +336,10 @@ def register(app: typer.Typer) -> None:
 
         def body() -> None:
             from simulator.report.html import build_report
-            from simulator.report.studies import _lever_current, _load, parse_values, phase_study
+            from simulator.studies.common import lever_current as _lever_current
+            from simulator.studies.common import load_study_scenario as _load
+            from simulator.studies.common import parse_values
+            from simulator.studies.phase import phase_study
 
             if scenario is None and function is None:
                 raise ValueError("give a SCENARIO file")
@@ -413,7 +417,7 @@ def register(app: typer.Typer) -> None:
         def body() -> None:
             from simulator.analysis.tipping import DEFAULT_OUTCOME, Regime
             from simulator.report.html import build_report
-            from simulator.report.studies import sensitivity_study
+            from simulator.studies import sensitivity_study
 
             if scenario is None and function is None:
                 raise ValueError("give a SCENARIO file")

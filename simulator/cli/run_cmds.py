@@ -35,7 +35,8 @@ def run(
     out: Annotated[Path | None, typer.Option(help="Results folder (default results/<scenario name>).")] = None,
 ) -> None:
     """Run one scenario and write its time series, summary and figure."""
-    from ..runner import run_scenario, write_run
+    from ..report.run_output import write_run
+    from ..runner import run_scenario
 
     sc = load_scenario(scenario)
     out = out or Path("results") / sc.meta.name
@@ -69,7 +70,7 @@ def compare(
     master_seed: Annotated[int, typer.Option(help="Master seed the run seeds derive from.")] = 0,
 ) -> None:
     """Run scenarios over several seeds; write one side-by-side figure and table."""
-    from ..compare import compare_scenarios
+    from ..studies.compare import compare_scenarios
 
     loaded = {str(p): load_scenario(p) for p in scenarios}
     with Progress(console=console, transient=True) as bar:

@@ -141,7 +141,7 @@ def _manifests(root: Path, names: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _tipping_body(root: Path, data: dict[str, Any]) -> str:
-    from simulator.analysis import figures
+    from simulator.figures import studies as figures
     from simulator.sweep.store import read_results
 
     tip = data["tipping"]
@@ -230,7 +230,7 @@ def _tipping_body(root: Path, data: dict[str, Any]) -> str:
 
 
 def _phase_body(root: Path, data: dict[str, Any]) -> str:
-    from simulator.analysis import figures
+    from simulator.figures import studies as figures
 
     phase = data["phase"]
     parts = [f"<pre>{_esc(data.get('summary', ''))}</pre>"]
@@ -248,7 +248,7 @@ def _phase_body(root: Path, data: dict[str, Any]) -> str:
 
 
 def _sensitivity_body(root: Path, data: dict[str, Any]) -> str:
-    from simulator.analysis import figures
+    from simulator.figures import studies as figures
 
     sens = data["sensitivity"]
     parts = [f"<pre>{_esc(data.get('summary', ''))}</pre>"]
@@ -272,7 +272,7 @@ def _sensitivity_body(root: Path, data: dict[str, Any]) -> str:
 def _sweep_body(root: Path) -> str:
     import matplotlib.pyplot as plt
 
-    from simulator.analysis import figures
+    from simulator.figures import studies as figures
     from simulator.sweep.store import read_manifest, read_results
 
     man = read_manifest(root)

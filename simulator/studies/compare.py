@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .figures import plot_comparison
-from .runner import run_scenario
-from .scenario import Scenario
+from ..figures.runs import plot_comparison
+from ..runner import run_scenario
+from ..scenario import Scenario
 
 __all__ = ["compare_scenarios", "derive_seeds"]
 

@@ -2,11 +2,11 @@
 
 The tipping study reruns a few runs of its main sweep (same scenario, lever value and
 seed, so their summaries equal the table's rows) keeping the monthly indicator series,
-and stores them as one Parquet table (:func:`collect_timeseries`). :func:`analyse_ews`
+and stores them as one Parquet table (``simulator.studies.ews_runs``). :func:`analyse_ews`
 then reads that table. For every run at the lever value nearest the critical mass whose
 series rises (by at least ``min_rise``), the segment *before* the transition (up to the
 first month the series has made half of its rise) goes through the recipe of
-:mod:`simulator.analysis.ews` (Gaussian detrending, rolling lag-1 autocorrelation and
+:mod:`simulator.analysis.ews_recipe` (Gaussian detrending, rolling lag-1 autocorrelation and
 variance, Kendall tau, AR(1) surrogates; Dakos et al. 2012). Control runs at the lowest
 lever value (no transition) go through the same recipe on segments of the same length,
 so a rise that is only the recruitment forcing shows up in the controls too.
@@ -17,90 +17,12 @@ rather than by a slowly drifting parameter, so a missing signal is a finding, no
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["TimeseriesTarget", "collect_timeseries", "analyse_ews", "transition_month"]
-
-
-@dataclass(frozen=True)
-class TimeseriesTarget:
-    """Run the model and return its monthly table (for the few early-warning runs)."""
-
-    scenario: Any
-    steps: int | None = None
-
-    def __call__(self, params: dict[str, Any], seed: int) -> dict[str, Any]:
-        """One run's monthly indicators under ``{"timeseries": DataFrame}``."""
-        from simulator.runner import run_scenario
-
-        scenario = self.scenario.with_overrides(dict(params)) if params else self.scenario
-        return {"timeseries": run_scenario(scenario, seed=seed, steps=self.steps).timeseries}
-
-
-def collect_timeseries(
-    out_dir: Path,
-    scenario: Any,
-    runs: pd.DataFrame,
-    lever: str,
-    steps: int | None = None,
-    executor: Any = None,
-) -> pd.DataFrame:
-    """Rerun ``runs`` (rows of a sweep table: ``run_id``, ``seed``, the lever) with monthly output.
-
-    The result is cached in ``out_dir/timeseries.parquet`` keyed by the scenario hash, the
-    runs and the steps, so rerunning a study does not rerun them.
-
-    Returns:
-        One row per run and month: ``run_id``, ``seed``, the lever and every indicator.
-    """
-    from simulator.sweep.executors import RunTask, SerialExecutor
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    key = {
-        "scenario_hash": scenario.content_hash(),
-        "steps": steps,
-        "lever": lever,
-        "runs": [
-            [int(r), int(s), float(v)]
-            for r, s, v in zip(runs["run_id"], runs["seed"], runs[lever], strict=True)
-        ],
-    }
-    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
-    table_path, key_path = out_dir / "timeseries.parquet", out_dir / "timeseries.json"
-    if table_path.is_file() and key_path.is_file():
-        if json.loads(key_path.read_text()).get("digest") == digest:
-            return pd.read_parquet(table_path)
-    executor = executor or SerialExecutor()
-    tasks = [
-        RunTask(int(run_id), int(seed), {lever: value.item() if hasattr(value, "item") else value})
-        for run_id, seed, value in zip(runs["run_id"], runs["seed"], runs[lever], strict=True)
-    ]
-    by_id = {t.run_id: t for t in tasks}
-    frames = []
-    for outcome in executor.run(TimeseriesTarget(scenario, steps), tasks):
-        if outcome.error is not None:
-            raise RuntimeError(f"early-warning run {outcome.run_id} failed:\n{outcome.error}")
-        ts = outcome.outcomes["timeseries"].copy()
-        task = by_id[outcome.run_id]
-        ts.insert(0, lever, float(task.params[lever]))
-        ts.insert(0, "seed", task.seed)
-        ts.insert(0, "run_id", task.run_id)
-        frames.append(ts)
-    table = pd.concat(frames, ignore_index=True).sort_values(["run_id", "month"], kind="stable")
-    table = table.reset_index(drop=True)
-    tmp = out_dir / ".timeseries.parquet.tmp"
-    table.to_parquet(tmp, index=False)
-    os.replace(tmp, table_path)
-    key_path.write_text(json.dumps({"digest": digest, **key}))
-    return table
+__all__ = ["analyse_ews", "transition_month"]
 
 
 def transition_month(series: np.ndarray, min_rise: float) -> int | None:
@@ -146,7 +68,7 @@ def analyse_ews(
         A JSON-ready dict: per-run taus and p-values, medians, the share of runs with both
         indicators rising significantly, indicator curves for the figure, and a summary.
     """
-    from simulator.analysis.ews import ews_indicators, ews_test
+    from simulator.analysis.ews_recipe import ews_indicators, ews_test
 
     if series not in timeseries:
         raise KeyError(

@@ -1,0 +1,1 @@
+"""Figures: matplotlib figures of single runs and comparisons (runs) and of studies (studies)."""

@@ -1,0 +1,23 @@
+"""Studies: sweeps (or ABC generations) plus analyses plus figures, into one results directory.
+
+The layer above ``simulator.sweep`` and ``simulator.analysis`` and below the CLI and the
+report: a study builds sweep specs, runs them resumably, reads the tables back, analyses
+them and writes ``analysis.json`` with its figures. ``simulator.report`` only renders
+what a study wrote.
+"""
+
+from .common import ANALYSIS_FILE, DEFAULT_MASTER_SEED, parse_values, read_analysis, write_analysis
+from .phase import phase_study
+from .sensitivity import sensitivity_study
+from .tipping import tipping_study
+
+__all__ = [
+    "ANALYSIS_FILE",
+    "DEFAULT_MASTER_SEED",
+    "parse_values",
+    "phase_study",
+    "read_analysis",
+    "sensitivity_study",
+    "tipping_study",
+    "write_analysis",
+]
