@@ -17,6 +17,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .plausible import plausible_field
+
 __all__ = [
     "Strict",
     "Meta",
@@ -44,9 +46,15 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
 
 
-def unit(default: float, description: str) -> float:
-    """A field bounded to [0, 1]."""
-    return Field(default, ge=0.0, le=1.0, description=description)
+def unit(
+    default: float,
+    description: str,
+    plausible: tuple[float, float] | None = None,
+    why: str = "",
+) -> float:
+    """A field bounded to [0, 1], optionally with a plausible range and its reason."""
+    extra = plausible_field(*plausible, why) if plausible is not None else None
+    return Field(default, ge=0.0, le=1.0, description=description, json_schema_extra=extra)
 
 
 class Schedule(Strict):
@@ -176,79 +184,68 @@ class Population(Strict):
 class Dynamics(Strict):
     """Rates of the monthly processes. See docs/ODD.md for the equations."""
 
-    influence_rate: Unit = unit(0.05, "Monthly pull of purpose toward trusted neighbours' purpose.")
+    influence_rate: Unit = unit(0.05, "Monthly pull of purpose toward trusted neighbours' purpose.", plausible=(0.025, 0.075), why="hand-set: half to one and a half times the default; no seed pins this rate")
     engaged_purpose_gain: Unit = unit(
-        0.03, "Monthly growth of purpose while engaged (shared meaning-making)."
-    )
+        0.03, "Monthly growth of purpose while engaged (shared meaning-making).", plausible=(0.015, 0.045), why="hand-set: half to one and a half times the default; no seed pins this rate")
     evidence_purpose_gain: Unit = unit(
         0.3,
         "Purpose growth per unit of visible learning advantage of trusted peers: seeing "
-        "students succeed shifts the belief that all students can thrive (seed 003).",
-    )
-    trust_gain: Unit = unit(0.06, "Monthly trust growth per unit share of engaged ties.")
-    trust_decay: Unit = unit(0.02, "Monthly relaxation of trust toward its initial value.")
-    agency_gain: Unit = unit(0.04, "Monthly agency growth while engaged.")
-    agency_decay: Unit = unit(0.02, "Monthly relaxation of agency toward its initial value.")
+        "students succeed shifts the belief that all students can thrive (seed 003).", plausible=(0.15, 0.45), why="hand-set: half to one and a half times the default; no seed pins this rate")
+    trust_gain: Unit = unit(0.06, "Monthly trust growth per unit share of engaged ties.", plausible=(0.03, 0.09), why="hand-set: half to one and a half times the default; no seed pins this rate")
+    trust_decay: Unit = unit(0.02, "Monthly relaxation of trust toward its initial value.", plausible=(0.01, 0.03), why="hand-set: half to one and a half times the default; no seed pins this rate")
+    agency_gain: Unit = unit(0.04, "Monthly agency growth while engaged.", plausible=(0.02, 0.06), why="hand-set: half to one and a half times the default; no seed pins this rate")
+    agency_decay: Unit = unit(0.02, "Monthly relaxation of agency toward its initial value.", plausible=(0.01, 0.03), why="hand-set: half to one and a half times the default; no seed pins this rate")
     threshold_sensitivity: Unit = unit(
-        0.6, "How much readiness (mean of purpose, agency, trust) lowers a threshold."
-    )
+        0.6, "How much readiness (mean of purpose, agency, trust) lowers a threshold.", plausible=(0.3, 0.9), why="hand-set: half to one and a half times the default; no seed pins this rate")
     min_support: float = Field(
-        0.5, ge=0.0, le=20.0, description="Minimum weighted count of engaged ties to engage (reinforcement)."
+        0.5, ge=0.0, le=20.0, description="Minimum weighted count of engaged ties to engage (reinforcement).",
+        json_schema_extra=plausible_field(0.25, 0.75, "hand-set: half to one and a half times the default"),
     )
-    engage_probability: Unit = unit(0.3, "Monthly chance that a supported agent engages.")
-    disengage_probability: Unit = unit(0.1, "Monthly chance that an unsupported engaged agent drops out.")
-    hysteresis: Unit = unit(0.1, "Engaged agents stay supported down to threshold minus this.")
+    engage_probability: Unit = unit(0.3, "Monthly chance that a supported agent engages.", plausible=(0.15, 0.45), why="hand-set: half to one and a half times the default; no seed pins this rate")
+    disengage_probability: Unit = unit(0.1, "Monthly chance that an unsupported engaged agent drops out.", plausible=(0.05, 0.15), why="hand-set: half to one and a half times the default; no seed pins this rate")
+    hysteresis: Unit = unit(0.1, "Engaged agents stay supported down to threshold minus this.", plausible=(0.05, 0.15), why="hand-set: half to one and a half times the default; no seed pins this rate")
     commitment_level: Unit = unit(
-        0.75, "Purpose at and above which an agent is engaged whatever its neighbours do."
-    )
-    practice_gain: Unit = unit(0.03, "Monthly practice growth of an engaged teacher.")
+        0.75, "Purpose at and above which an agent is engaged whatever its neighbours do.", plausible=(0.375, 1.0), why="hand-set: half to one and a half times the default; no seed pins this rate")
+    practice_gain: Unit = unit(0.03, "Monthly practice growth of an engaged teacher.", plausible=(0.015, 0.045), why="hand-set: half to one and a half times the default; no seed pins this rate")
     peer_learning_rate: Unit = unit(
-        0.15, "Practice gain per unit of visible learning advantage of trusted peers (seed 003)."
-    )
+        0.15, "Practice gain per unit of visible learning advantage of trusted peers (seed 003).", plausible=(0.075, 0.225), why="hand-set: half to one and a half times the default; no seed pins this rate")
     learning_lag_months: float = Field(
-        12.0, ge=1.0, le=120.0, description="Months for learning to close most of the gap to practice."
+        12.0, ge=1.0, le=120.0, description="Months for learning to close most of the gap to practice.",
+        json_schema_extra=plausible_field(3.0, 18.0, "hand-set: a school term to a year and a half"),
     )
     inertia: Unit = unit(
-        0.04, "Monthly pull of practice and beliefs back to the old paradigm where nothing has shifted."
-    )
+        0.04, "Monthly pull of practice and beliefs back to the old paradigm where nothing has shifted.", plausible=(0.02, 0.06), why="hand-set: half to one and a half times the default; no seed pins this rate")
     collective_trust_gain: Unit = unit(
-        0.04, "Monthly trust growth of teachers in a teacher-led collective (per monthly meeting)."
-    )
+        0.04, "Monthly trust growth of teachers in a teacher-led collective (per monthly meeting).", plausible=(0.02, 0.06), why="hand-set: half to one and a half times the default; no seed pins this rate")
     collective_purpose_gain: Unit = unit(
         0.1,
         "Monthly purpose growth of teachers in a teacher-led collective, scaled by their "
         "agency and the engaged share of their ties: making meaning together with engaged "
-        "leaders builds a shared purpose (seeds 000, 003).",
-    )
+        "leaders builds a shared purpose (seeds 000, 003).", plausible=(0.05, 0.15), why="hand-set: half to one and a half times the default; no seed pins this rate")
     collective_agency_gain: Unit = unit(
-        0.03, "Monthly agency growth of teachers in a teacher-led collective (per monthly meeting)."
-    )
+        0.03, "Monthly agency growth of teachers in a teacher-led collective (per monthly meeting).", plausible=(0.015, 0.045), why="hand-set: half to one and a half times the default; no seed pins this rate")
     imposed_agency_cost: Unit = unit(
-        0.02, "Monthly agency loss in an imposed collective (compliance, seed 003)."
-    )
+        0.02, "Monthly agency loss in an imposed collective (compliance, seed 003).", plausible=(0.01, 0.03), why="hand-set: half to one and a half times the default; no seed pins this rate")
     data_reflection_bonus: float = Field(
         1.0, ge=0.0, le=10.0,
         description="Extra peer learning when a teacher-led collective reflects on classroom data.",
+        json_schema_extra=plausible_field(0.5, 1.5, "hand-set: half to one and a half times the default"),
     )
     collective_practice_gain: Unit = unit(
         0.1,
         "Monthly practice growth from learning together in a collective, scaled by the "
-        "member's agency and trust (seed 003). Calibrated to Telangana's 1.6x.",
-    )
+        "member's agency and trust (seed 003). Calibrated to Telangana's 1.6x.", plausible=(0.05, 0.15), why="hand-set: half to one and a half times the default; no seed pins this rate")
     coaching_purpose_ceiling: Unit = unit(
         0.6,
         "Purpose that coaching alone can build (below the commitment level): commitment "
-        "comes from engaging with others, not from training.",
-    )
+        "comes from engaging with others, not from training.", plausible=(0.3, 0.9), why="hand-set: half to one and a half times the default; no seed pins this rate")
     coaching_gain: Unit = unit(
-        0.04, "Monthly growth of purpose, capacity and practice per unit of coaching intensity."
-    )
-    rules_rate: Unit = unit(0.05, "Monthly growth of district rules while officials are engaged.")
-    rules_decay: Unit = unit(0.01, "Monthly decay of district rules while officials are not engaged.")
-    rules_quorum: Unit = unit(0.5, "Share of officials engaged needed to change district rules.")
+        0.04, "Monthly growth of purpose, capacity and practice per unit of coaching intensity.", plausible=(0.02, 0.06), why="hand-set: half to one and a half times the default; no seed pins this rate")
+    rules_rate: Unit = unit(0.05, "Monthly growth of district rules while officials are engaged.", plausible=(0.025, 0.075), why="hand-set: half to one and a half times the default; no seed pins this rate")
+    rules_decay: Unit = unit(0.01, "Monthly decay of district rules while officials are not engaged.", plausible=(0.005, 0.015), why="hand-set: half to one and a half times the default; no seed pins this rate")
+    rules_quorum: Unit = unit(0.5, "Share of officials engaged needed to change district rules.", plausible=(0.25, 0.75), why="hand-set: half to one and a half times the default; no seed pins this rate")
     rules_threshold_relief: Unit = unit(
-        0.4, "How much fully shifted rules lower everyone's engagement thresholds."
-    )
+        0.4, "How much fully shifted rules lower everyone's engagement thresholds.", plausible=(0.2, 0.6), why="hand-set: half to one and a half times the default; no seed pins this rate")
 
 
 class RoleMix(Strict):
