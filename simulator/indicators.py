@@ -22,8 +22,14 @@ Groups:
   ``cm_reach``, ``cm_strength`` (capacity), ``cm_orientation`` (purpose),
   ``cm_representation`` (rootedness), ``cm_network`` (engaged share of their ties), and
   ``critical_mass_index = cm_scale * mean(the other five)``;
-* system: ``rules_mean``, ``fellows_active``, ``alumni_active``, ``students_engaged``
-  (students in classrooms of engaged teachers and fellows).
+* collectives and support: ``collectives_share`` (clusters whose collective meets),
+  ``collectives_self`` and ``collectives_mandated`` (by origin), ``collective_ownership``
+  and ``collective_maturity`` (means over meeting collectives), ``support_mean``
+  (districts' institutional support), ``state_support``;
+* system: ``fellows_active``, ``alumni_active``, ``leaders_active`` (fellows and alumni),
+  ``leaders_per_school``, ``educators_engaged`` (engaged share of teachers and
+  principals), ``learning_school_sd`` (spread of school mean learning),
+  ``students_engaged`` (students in classrooms of engaged teachers and fellows).
 """
 
 from __future__ import annotations
@@ -34,11 +40,11 @@ import numpy as np
 
 from .levers import Levers
 from .processes.aggregate import Aggregates
-from .processes.ties import Collectives
+from .processes.collectives import Collectives
 from .roles import ROLE_NAMES, Role
-from .state import State
+from .state import CollectiveOrigin, State
 
-__all__ = ["INDICATORS", "compute_indicators", "LEVERAGE_GROUPS", "LEADER_PURPOSE", "SCALE_REFERENCE"]
+__all__ = ["INDICATORS", "compute_indicators", "school_means", "LEVERAGE_GROUPS", "LEADER_PURPOSE", "SCALE_REFERENCE"]
 
 LEADER_PURPOSE = 0.5
 SCALE_REFERENCE = 0.25
@@ -65,11 +71,11 @@ INDICATORS: dict[str, str] = {
     **{f"agency_{r}": f"Mean agency of active {r}s." for r in ROLE_NAMES.values()},
     "lp_paradigms": "Share of active people whose purpose is at least 0.5.",
     "lp_mindsets": "Mean purpose of teachers and principals.",
-    "lp_goals": "Mean district rules (goals shifted, collaboration institutionalised).",
+    "lp_goals": "Mean institutional support of districts (goals shifted, collaboration backed).",
     "lp_agency": "Mean agency of active people.",
     "lp_trust": "Mean trust of active people.",
     "lp_collaboration": "Share of active people engaged.",
-    "lp_reflection": "Share of classrooms whose teacher reflects on data in a teacher-led collective.",
+    "lp_reflection": "Mean over classrooms of reflecting on data in a collective, weighted by its ownership.",
     "lp_feedback": "Mean over classrooms of trust times sharing evidence (engaged or in a collective; others count 0).",
     "lp_innovation": "Share of classrooms with practice at least 0.6.",
     "lp_practices": "Mean practice shift (practice above baseline, rescaled to [0, 1]).",
@@ -83,11 +89,30 @@ INDICATORS: dict[str, str] = {
     "cm_representation": "Mean local rootedness of leaders.",
     "cm_network": "Mean engaged share of leaders' ties.",
     "critical_mass_index": "cm_scale times the mean of the other five dimensions.",
-    "rules_mean": "Mean district rules.",
+    "collectives_share": "Share of clusters whose teacher collective meets.",
+    "collectives_self": "Share of clusters with a self-organised collective.",
+    "collectives_mandated": "Share of clusters with a collective set up by the administration.",
+    "collective_ownership": "Mean ownership of meeting collectives (0 imposed, 1 teacher-led; 0 if none).",
+    "collective_maturity": "Mean maturity of meeting collectives (0 if none).",
+    "support_mean": "Mean institutional support of districts.",
+    "state_support": "Institutional support of the state department.",
     "fellows_active": "Fellows in the system.",
     "alumni_active": "Alumni in the system.",
+    "leaders_active": "Fellows and alumni in the system.",
+    "leaders_per_school": "Fellows and alumni in the system per school.",
+    "educators_engaged": "Engaged share of active teachers and principals (fellows and alumni excluded).",
+    "learning_school_sd": "Standard deviation over schools of school mean learning.",
     "students_engaged": "Students in classrooms of engaged teachers and fellows.",
 }
+
+
+def school_means(state: State, holders: np.ndarray, n_schools: int) -> np.ndarray:
+    """Mean learning of each school's active classrooms (NaN where none)."""
+    at = holders & (state.school >= 0)
+    total = np.bincount(state.school[at], weights=state.learning[at], minlength=n_schools)
+    count = np.bincount(state.school[at], minlength=n_schools)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return total / count
 
 
 def _mean(values: np.ndarray, mask: np.ndarray) -> float:
@@ -105,6 +130,7 @@ def compute_indicators(
     baseline_practice: float,
     students_per_classroom: int,
     n_clusters: int,
+    n_schools: int = 0,
 ) -> dict[str, Any]:
     """All indicators of the current state (keys as in :data:`INDICATORS`)."""
     act = state.active
@@ -129,18 +155,18 @@ def compute_indicators(
     staff = act & ((state.role == Role.TEACHER) | (state.role == Role.PRINCIPAL))
     out["lp_paradigms"] = _mean(state.purpose >= LEADER_PURPOSE, act)
     out["lp_mindsets"] = _mean(state.purpose, staff)
-    out["lp_goals"] = float(state.rules.mean()) if state.rules.size else 0.0
+    out["lp_goals"] = float(state.support.mean()) if state.support.size else 0.0
     out["lp_agency"] = out["agency_mean"]
     out["lp_trust"] = out["trust_mean"]
     out["lp_collaboration"] = out["engaged_share"]
     if collectives is not None:
-        reflect = collectives.teacher_led & collectives.with_data
+        reflect = collectives.with_data * collectives.ownership
         sharing = e | collectives.member
-        out["lp_infrastructure"] = float(collectives.cluster_convenes.mean()) if n_clusters else 0.0
     else:
-        reflect = np.zeros_like(e)
+        reflect = np.zeros(e.shape)
         sharing = e
-        out["lp_infrastructure"] = 0.0
+    on = state.collective_on
+    out["lp_infrastructure"] = float(on.mean()) if n_clusters else 0.0
     out["lp_reflection"] = _mean(reflect, holders)
     out["lp_feedback"] = _mean(state.trust * sharing, holders)
     out["lp_innovation"] = _mean(state.practice >= 0.6, holders)
@@ -160,8 +186,21 @@ def compute_indicators(
     out["cm_network"] = _mean(agg.engaged_share, leaders) if agg is not None else 0.0
     dims = ("cm_reach", "cm_strength", "cm_orientation", "cm_representation", "cm_network")
     out["critical_mass_index"] = out["cm_scale"] * float(np.mean([out[d] for d in dims]))
-    out["rules_mean"] = out["lp_goals"]
+    out["collectives_share"] = out["lp_infrastructure"]
+    out["collectives_self"] = float((on & (state.collective_origin == CollectiveOrigin.SELF)).mean()) if n_clusters else 0.0
+    out["collectives_mandated"] = (
+        float((on & (state.collective_origin == CollectiveOrigin.MANDATED)).mean()) if n_clusters else 0.0
+    )
+    out["collective_ownership"] = float(state.ownership[on].mean()) if on.any() else 0.0
+    out["collective_maturity"] = float(state.maturity[on].mean()) if on.any() else 0.0
+    out["support_mean"] = out["lp_goals"]
+    out["state_support"] = float(state.state_support[0])
     out["fellows_active"] = int((act & (state.role == Role.FELLOW)).sum())
     out["alumni_active"] = int((act & (state.role == Role.ALUMNUS)).sum())
+    out["leaders_active"] = out["fellows_active"] + out["alumni_active"]
+    out["leaders_per_school"] = out["leaders_active"] / max(1, n_schools)
+    out["educators_engaged"] = _mean(e, staff)
+    school_mean = school_means(state, holders, n_schools)
+    out["learning_school_sd"] = float(np.nanstd(school_mean)) if np.isfinite(school_mean).any() else 0.0
     out["students_engaged"] = int((holders & e).sum()) * students_per_classroom
     return out

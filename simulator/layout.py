@@ -1,7 +1,7 @@
 """Where every agent slot sits: the population layout of schools, clusters and districts.
 
 Agents are laid out school by school (principal, teachers, parents), then officials
-(cluster officials, then district officials), then one slot for every fellow the
+(cluster officials, then district officials, then state officials), then one slot for every fellow the
 scenario will recruit, in cohort order. Keeping each school's people contiguous keeps
 the sparse matrices local in memory. Everything here is deterministic given the
 scenario and the run's generator (fellow placement and alumni tracks are drawn here).
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .roles import AlumniTrack, Role
+from .roles import AlumniTrack, OfficialLevel, Role
 from .scenario import Scenario
 
 __all__ = ["Layout", "build_layout", "cohort_months"]
@@ -49,6 +49,8 @@ class Layout:
         parent_start: index of each school's first parent.
         cluster_officials: indices of cluster officials; ``cluster_official_cluster`` their cluster.
         district_officials: indices of district officials; ``district_official_district`` theirs.
+        state_officials: indices of state officials (district -1: they sit above districts).
+        level: per slot, ``OfficialLevel`` (0 for everyone who is not an official).
         fellows: indices of fellow slots; ``fellow_school`` where each is placed,
             ``fellow_month`` when it arrives, ``fellow_track`` its alumni track.
         role, school, cluster, district: per-slot arrays.
@@ -69,6 +71,7 @@ class Layout:
     cluster_official_cluster: IntArray
     district_officials: IntArray
     district_official_district: IntArray
+    state_officials: IntArray
     fellows: IntArray
     fellow_school: IntArray
     fellow_month: IntArray
@@ -78,6 +81,7 @@ class Layout:
     school: NDArray[np.int32]
     cluster: NDArray[np.int32]
     district: NDArray[np.int32]
+    level: NDArray[np.int8]
     placement_clusters: IntArray
     schools_per_cluster: int
     clusters_per_district: int
@@ -110,10 +114,14 @@ def build_layout(scenario: Scenario, rng: np.random.Generator) -> Layout:
     district_officials = n_local + n_cof + np.arange(n_dof, dtype=np.int64)
     district_official_district = np.repeat(np.arange(n_districts), sysp.officials_per_district)
 
+    n_sof = sysp.state_officials
+    state_officials = n_local + n_cof + n_dof + np.arange(n_sof, dtype=np.int64)
+    n_off = n_cof + n_dof + n_sof
+
     months = cohort_months(scenario)
     rec = scenario.recruit
     n_fellows = rec.cohort_size * len(months)
-    fellows = n_local + n_cof + n_dof + np.arange(n_fellows, dtype=np.int64)
+    fellows = n_local + n_off + np.arange(n_fellows, dtype=np.int64)
     if rec.placement == "clustered" and rec.placement_districts > 0:
         k = min(rec.placement_districts, n_districts)
         chosen = np.sort(rng.choice(n_districts, size=k, replace=False))
@@ -144,14 +152,18 @@ def build_layout(scenario: Scenario, rng: np.random.Generator) -> Layout:
     )
     fellow_local = rng.random(n_fellows) < rec.local_share
 
-    n = n_local + n_cof + n_dof + n_fellows
+    n = n_local + n_off + n_fellows
     role = np.empty(n, dtype=np.int8)
     local_role = np.full(block, Role.PARENT, dtype=np.int8)
     local_role[0] = Role.PRINCIPAL
     local_role[1 : 1 + teachers] = Role.TEACHER
     role[:n_local] = np.tile(local_role, n_schools)
-    role[n_local : n_local + n_cof + n_dof] = Role.OFFICIAL
-    role[n_local + n_cof + n_dof :] = Role.FELLOW
+    role[n_local : n_local + n_off] = Role.OFFICIAL
+    role[n_local + n_off :] = Role.FELLOW
+    level = np.zeros(n, dtype=np.int8)
+    level[cluster_officials] = OfficialLevel.BLOCK
+    level[district_officials] = OfficialLevel.DISTRICT
+    level[state_officials] = OfficialLevel.STATE
 
     school = np.full(n, -1, dtype=np.int32)
     school[:n_local] = np.repeat(school_ids, block)
@@ -160,7 +172,7 @@ def build_layout(scenario: Scenario, rng: np.random.Generator) -> Layout:
     cluster[:n_local] = school[:n_local] // sysp.schools_per_cluster
     cluster[cluster_officials] = cluster_official_cluster
     cluster[fellows] = fellow_school // sysp.schools_per_cluster
-    district = np.empty(n, dtype=np.int32)
+    district = np.full(n, -1, dtype=np.int32)
     district[:n_local] = cluster[:n_local] // sysp.clusters_per_district
     district[cluster_officials] = cluster_official_cluster // sysp.clusters_per_district
     district[district_officials] = district_official_district
@@ -181,6 +193,7 @@ def build_layout(scenario: Scenario, rng: np.random.Generator) -> Layout:
         cluster_official_cluster=cluster_official_cluster,
         district_officials=district_officials,
         district_official_district=district_official_district,
+        state_officials=state_officials,
         fellows=fellows,
         fellow_school=fellow_school,
         fellow_month=fellow_month,
@@ -190,6 +203,7 @@ def build_layout(scenario: Scenario, rng: np.random.Generator) -> Layout:
         school=school,
         cluster=cluster,
         district=district,
+        level=level,
         placement_clusters=placement_clusters,
         schools_per_cluster=sysp.schools_per_cluster,
         clusters_per_district=sysp.clusters_per_district,

@@ -33,6 +33,7 @@ class Levers:
         collective_mode: "none", "teacher_led" or "imposed" (convene).
         collective_intensity: meetings a month of the programme's collectives.
         collective_with_data: collectives reflect on classroom data.
+        collective_facilitation: outside facilitation of the programme's collectives.
         collective_clusters: clusters whose collective the programme runs (bool per cluster).
         convening_intensity: cross-stakeholder convenings a month (convene).
         technical_push: monthly practice push of a technical programme.
@@ -50,6 +51,7 @@ class Levers:
     collective_mode: CollectiveMode = "none"
     collective_intensity: float = 0.0
     collective_with_data: bool = False
+    collective_facilitation: float = 0.0
     collective_clusters: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
     convening_intensity: float = 0.0
     technical_push: float = 0.0

@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from ._compat import mesa_model_kwargs
 from .agents import AGENT_CLASSES, EducationAgent
-from .indicators import INDICATORS, compute_indicators
+from .indicators import INDICATORS, compute_indicators, school_means
 from .layout import Layout, build_layout
 from .levers import Levers
 from .network import SocialNetwork, build_network
@@ -31,12 +31,14 @@ from .processes.aggregate import Aggregates, neighbour_aggregates
 from .processes.careers import advance_careers
 from .processes.development import apply_development
 from .processes.engagement import update_engagement
+from .processes.collectives import Collectives, collective_view, update_collectives
 from .processes.inertia import apply_inertia
 from .processes.influence import update_beliefs
 from .processes.learning import update_learning
-from .processes.officials import update_rules
 from .processes.practice import update_practice
-from .processes.ties import Collectives, collective_status, layer_gates, layer_membership
+from .processes.support import update_support
+from .processes.ties import layer_gates, layer_membership
+from .processes.turnover import apply_turnover
 from .roles import Role
 from .scenario import Scenario, load_scenario
 from .state import State
@@ -85,13 +87,16 @@ class EducationModel(mesa.Model):
         self.state: State = initial_state(scenario, self.layout, self.rng_sim)
         self._fellow_clusters = np.zeros(self.layout.n_clusters, dtype=bool)
         self._fellow_clusters[np.unique(self.layout.fellow_school // self.layout.schools_per_cluster)] = True
+        self._has_state_level = self.layout.state_officials.size > 0
         self._weights_key: tuple | None = None
         self.W: sp.csr_matrix | None = None
         self.levers: Levers = levers_for(scenario, 0, self._fellow_clusters)
-        self.collectives: Collectives = collective_status(self.state, self.levers, self.layout.cluster_district)
+        self.collectives: Collectives = collective_view(
+            self.state, self.levers, scenario.mechanisms, scenario.dynamics.collective_quorum, None, scenario.dynamics.collective_core
+        )
         self.aggregates: Aggregates | None = None
         self._refresh_weights(force=True)
-        self.aggregates = neighbour_aggregates(self.W, self.state)
+        self.aggregates = self._aggregates()
 
         self.use_agents = agents
         self.agent_of: dict[int, EducationAgent] = {}
@@ -114,12 +119,18 @@ class EducationModel(mesa.Model):
         cls = AGENT_CLASSES[int(self.state.role[index])]
         self.agent_of[index] = cls(self, index)
 
-    def _sync_agents(self, changed: np.ndarray) -> None:
-        """Create agents for arrivals, swap fellows who graduated, remove leavers."""
+    def _sync_agents(self, changed: np.ndarray, renewed: np.ndarray | None = None) -> None:
+        """Create agents for arrivals and newcomers, swap fellows who graduated, remove leavers.
+
+        A newcomer who takes a local slot is a new person, so a new Mesa agent.
+        """
         state = self.state
+        renewed_set = set(map(int, renewed)) if renewed is not None else set()
         for index in map(int, np.unique(changed)):
             agent = self.agent_of.get(index)
-            if agent is not None and (not state.active[index] or agent.role != state.role[index]):
+            if agent is not None and (
+                not state.active[index] or agent.role != state.role[index] or index in renewed_set
+            ):
                 agent.remove()
                 del self.agent_of[index]
                 agent = None
@@ -129,32 +140,51 @@ class EducationModel(mesa.Model):
     # -- dynamics -------------------------------------------------------------------
 
     def _refresh_weights(self, force: bool = False) -> None:
-        key = (self.levers.key(), self.collectives.cluster_convenes.tobytes())
+        key = self.levers.key()
         if force or key != self._weights_key:
-            gates = layer_gates(self.levers, self.config.network, bool(self.collectives.cluster_convenes.any()))
-            membership = layer_membership(self.state, self.collectives)
-            self.W = self.network.weights(gates, membership)
+            gates = layer_gates(self.levers, self.config.network, self.config.mechanisms)
+            self.W = self.network.weights(gates, layer_membership(self.state))
+            self.W_cross = self.network.cross_cluster(self.W)
             self._weights_key = key
 
+    def _aggregates(self) -> Aggregates:
+        return neighbour_aggregates(
+            self.W,
+            self.state,
+            self.config.population.baseline_learning,
+            collective_ties=self.network.collective,
+            collective_member=self.collectives.member,
+            cluster_quality=self.collectives.cluster_quality,
+            cross_cluster=self.W_cross,
+        )
+
     def step(self) -> None:
-        """Advance the system by one month."""
+        """Advance the system by one month (the order of ``docs/ODD.md``, section 3)."""
         sc, state, month = self.config, self.state, self.month
+        dyn, pop, mech = sc.dynamics, sc.population, sc.mechanisms
         u_career = self.rng_sim.random(state.n_agents)
         u_engage = self.rng_sim.random(state.n_agents)
-        changed, graduated = advance_careers(state, month, sc.recruit, sc.population, u_career)
+        u_cluster = self.rng_sim.random(state.n_clusters)
+        changed, graduated = advance_careers(state, month, sc.recruit, pop, u_career)
+        if mech.turnover:
+            newcomers = apply_turnover(state, dyn, pop, sc.recruit, u_career, self.rng_sim)
+            if newcomers.size:
+                changed = np.concatenate([changed, newcomers])
         if changed.size and self.use_agents:
-            self._sync_agents(changed)
+            self._sync_agents(changed, renewed=newcomers if mech.turnover else None)
         self.levers = levers_for(sc, month, self._fellow_clusters)
-        self.collectives = collective_status(state, self.levers, self.layout.cluster_district)
+        self.collectives = update_collectives(
+            state, self.aggregates, self.levers, dyn, mech, self.layout.cluster_district, u_cluster
+        )
         self._refresh_weights(force=graduated)
-        agg = neighbour_aggregates(self.W, state)
-        update_beliefs(state, agg, self.collectives, sc.dynamics)
-        apply_development(state, self.levers, sc.dynamics, self.layout.n_schools)
-        update_engagement(state, agg, sc.dynamics, u_engage)
-        update_practice(state, agg, self.collectives, self.levers, sc.dynamics)
-        update_learning(state, self.levers, sc.population, sc.dynamics)
-        apply_inertia(state, sc.dynamics, sc.population)
-        update_rules(state, sc.dynamics)
+        agg = self._aggregates()
+        update_beliefs(state, agg, self.collectives, dyn, mech, pop.baseline_learning)
+        apply_development(state, self.levers, dyn, self.layout.n_schools, pop.baseline_practice)
+        update_engagement(state, agg, self.collectives, dyn, mech, u_engage)
+        update_practice(state, agg, self.collectives, self.levers, dyn, mech, pop.baseline_practice, pop.baseline_learning)
+        update_learning(state, self.levers, pop, dyn)
+        apply_inertia(state, dyn, mech, pop)
+        update_support(state, dyn, mech, self._has_state_level)
         self.aggregates = agg
         self.month += 1
         if self.collect:
@@ -179,17 +209,13 @@ class EducationModel(mesa.Model):
             baseline_practice=sc.population.baseline_practice,
             students_per_classroom=sc.system.students_per_classroom,
             n_clusters=self.layout.n_clusters,
+            n_schools=self.layout.n_schools,
         )
 
     def learning_by_school(self) -> np.ndarray:
         """Mean learning of each school's active classrooms (NaN where none)."""
         state = self.state
-        holders = state.active & state.has_classroom & (state.school >= 0)
-        n = self.layout.n_schools
-        total = np.bincount(state.school[holders], weights=state.learning[holders], minlength=n)
-        count = np.bincount(state.school[holders], minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return total / count
+        return school_means(state, state.active & state.has_classroom, self.layout.n_schools)
 
     def _collect(self) -> None:
         self._current = self.indicators()

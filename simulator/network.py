@@ -7,16 +7,21 @@ layer      ties
 ========== ===========================================================================
 school     staff of a school (principal, teachers, fellows placed there): a clique
 cluster    teachers (and fellows) to teachers in other schools of the cluster;
-           principals to principals of the cluster
+           principals to principals of the cluster and of the two neighbouring
+           clusters of the district (clusters of a district form a ring)
 parent     parents to their school's principal and teachers, and to another parent
-oversight  cluster officials to the principals of their cluster; district officials
-           to the cluster officials of their district and to every other district
-           official (the state level)
+oversight  the administration's hierarchy: each block (cluster) official to the
+           principals of its cluster, to the district officials of its district and to
+           a few other block officials of the district; district officials to one
+           another (within their district) and to one state official; state officials
+           to one another
 alumni     fellows/alumni to other fellows/alumni of their district (the alumni network)
-bridging   alumni to principals and officials of their cluster (connect strategy)
+bridging   alumni to principals of their and a neighbouring cluster, and to a block
+           official of their cluster (connect strategy)
 community  fellows/alumni to parents of their school (connect strategy)
 enabler    transformational-enabler alumni to principals and parents of their cluster
-policy     policy alumni to the officials and some principals of their district
+policy     policy alumni to the officials of their district, one state official and
+           some principals of their district
 collective teachers to teachers of their cluster when the cluster's collective meets
 convening  invited participants of a district's cross-stakeholder convenings
 ========== ===========================================================================
@@ -28,10 +33,12 @@ part (a 0/1 membership per layer and agent), so the effective weight matrix is
 
     W = sum_l gate_l * diag(m_l) A_l diag(m_l)
 
-stored in CSR order once; re-weighting it is one pass over its entries and happens
-only when a gate changes (schedule edges), when the set of clusters whose collective
-meets changes, or when fellows graduate. Who is present (arrivals, departures) is
-handled by the speaker weight, not by re-weighting.
+over every layer but the collective one, stored in CSR order once; re-weighting it is
+one pass over its entries and happens only when a gate changes (schedule edges) or
+when fellows graduate. The collective layer changes with the month (clusters form and
+drop collectives), so it is kept apart as its own adjacency ``A_c`` and applied as
+``m * (A_c @ (m * X))`` with this month's membership ``m``: no re-weighting at all.
+Who is present (arrivals, departures) is handled by the speaker weight.
 """
 
 from __future__ import annotations
@@ -109,6 +116,24 @@ def _clique_pairs(starts: NDArray[np.int64], size: int) -> tuple[NDArray[np.int6
     return (starts[:, None] + a[None, :]).ravel(), (starts[:, None] + b[None, :]).ravel()
 
 
+def _same_group_picks(
+    members: NDArray[np.int64], group: NDArray[np.int64], k: int, rng: np.random.Generator
+) -> NDArray[np.int64]:
+    """K random members of the same group for each member (``group`` sorted; n x k)."""
+    starts = np.searchsorted(group, group, side="left")
+    ends = np.searchsorted(group, group, side="right")
+    pick = starts[:, None] + (rng.random((members.size, k)) * (ends - starts)[:, None]).astype(np.int64)
+    return members[pick]
+
+
+def _neighbour_cluster(clusters: NDArray[np.int64], lay: Layout, rng: np.random.Generator) -> NDArray[np.int64]:
+    """One of the two neighbouring clusters of each cluster (a ring within its district)."""
+    per = lay.clusters_per_district
+    district, pos = clusters // per, clusters % per
+    step = np.where(rng.random(clusters.size) < 0.5, -1, 1)
+    return district * per + (pos + step) % per
+
+
 def _random_teacher(schools: NDArray[np.int64], lay: Layout, rng: np.random.Generator) -> NDArray[np.int64]:
     return lay.teacher_start[schools] + rng.integers(0, lay.teachers_per_school, size=schools.shape)
 
@@ -157,6 +182,12 @@ def _draw_edges(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> _E
     if k and lay.schools_per_cluster > 1:
         tgt_school = _random_school_in_cluster(schools // lay.schools_per_cluster, lay, rng, k)
         edges.add(np.repeat(lay.principal, k), lay.principal[tgt_school.ravel()], Layer.CLUSTER)
+    k = net.principal_cross_cluster_ties
+    if k and lay.clusters_per_district > 1:
+        home = np.repeat(schools // lay.schools_per_cluster, k)
+        tgt_cluster = _neighbour_cluster(home, lay, rng)
+        tgt_school = _random_school_in_cluster(tgt_cluster, lay, rng, 1).ravel()
+        edges.add(np.repeat(lay.principal, k), lay.principal[tgt_school], Layer.CLUSTER)
 
     # parent: to the principal, to parent_ties teachers, to one other parent.
     P = lay.parents_per_school
@@ -174,22 +205,34 @@ def _draw_edges(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> _E
         if P > 1:
             edges.add(parent_idx, lay.parent_start[parent_school] + rng.integers(0, P, parent_idx.size), Layer.PARENT)
 
-    # oversight: cluster officials to their principals; district officials to the
-    # cluster officials of their district and to one another.
+    # oversight: the administration's hierarchy (block -> district -> state).
     S = lay.schools_per_cluster
-    if lay.cluster_officials.size:
-        prin = lay.principal[(lay.cluster_official_cluster[:, None] * S + np.arange(S)[None, :])]
-        edges.add(np.repeat(lay.cluster_officials, S), prin.ravel(), Layer.OVERSIGHT)
-    if lay.district_officials.size:
-        dof, dd = lay.district_officials, lay.district_official_district
-        if lay.cluster_officials.size:
-            cof_district = lay.cluster_official_cluster // lay.clusters_per_district
-            i, j = np.nonzero(dd[:, None] == cof_district[None, :])
-            edges.add(dof[i], lay.cluster_officials[j], Layer.OVERSIGHT)
-        # district and state officials form one network across the system (the state
-        # level that coordinates districts).
-        i, j = np.triu_indices(dof.size, k=1)
-        edges.add(dof[i], dof[j], Layer.OVERSIGHT)
+    cof, cof_cluster = lay.cluster_officials, lay.cluster_official_cluster
+    dof, dof_district = lay.district_officials, lay.district_official_district
+    sof = lay.state_officials
+    if cof.size:
+        prin = lay.principal[(cof_cluster[:, None] * S + np.arange(S)[None, :])]
+        edges.add(np.repeat(cof, S), prin.ravel(), Layer.OVERSIGHT)
+        cof_district = cof_cluster // lay.clusters_per_district
+        k = net.official_peer_ties
+        if k:
+            order = np.argsort(cof_district, kind="stable")
+            peers = _same_group_picks(cof[order], cof_district[order], k, rng)
+            edges.add(np.repeat(cof[order], k), peers.ravel(), Layer.OVERSIGHT)
+        if dof.size:
+            i, j = np.nonzero(dof_district[:, None] == cof_district[None, :])
+            edges.add(dof[i], cof[j], Layer.OVERSIGHT)
+    if dof.size:
+        # a clique of each district's officials (contiguous, officials_per_district each)
+        per = dof.size // lay.n_districts
+        if per > 1:
+            a, b = _clique_pairs(dof[::per], per)
+            edges.add(a, b, Layer.OVERSIGHT)
+        if sof.size:
+            edges.add(dof, sof[rng.integers(0, sof.size, dof.size)], Layer.OVERSIGHT)
+    if sof.size > 1:
+        a, b = _clique_pairs(sof[:1], sof.size)
+        edges.add(a, b, Layer.OVERSIGHT)
 
     if lay.fellows.size:
         f, f_cluster = lay.fellows, fs // S
@@ -198,16 +241,18 @@ def _draw_edges(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> _E
         k = net.alumni_ties_per_fellow
         if k:
             order = np.argsort(f_district, kind="stable")
-            sorted_f, sorted_d = f[order], f_district[order]
-            starts = np.searchsorted(sorted_d, sorted_d, side="left")
-            ends = np.searchsorted(sorted_d, sorted_d, side="right")
-            pick = starts[:, None] + (rng.random((f.size, k)) * (ends - starts)[:, None]).astype(np.int64)
-            edges.add(np.repeat(sorted_f, k), sorted_f[pick.ravel()], Layer.ALUMNI)
+            picks = _same_group_picks(f[order], f_district[order], k, rng)
+            edges.add(np.repeat(f[order], k), picks.ravel(), Layer.ALUMNI)
         # bridging: principals of the cluster, plus the cluster's officials.
         k = net.bridging_ties_per_alumnus
         if k:
-            tgt_school = _random_school_in_cluster(f_cluster, lay, rng, k)
-            edges.add(np.repeat(f, k), lay.principal[tgt_school.ravel()], Layer.BRIDGING)
+            # half of an alumnus's bridges reach a neighbouring cluster: alumni carry
+            # practice between clusters (seed 003: collectives spread by example)
+            home = np.repeat(f_cluster, k)
+            away = rng.random(home.size) < 0.5
+            tgt_cluster = np.where(away, _neighbour_cluster(home, lay, rng), home)
+            tgt_school = _random_school_in_cluster(tgt_cluster, lay, rng, 1).ravel()
+            edges.add(np.repeat(f, k), lay.principal[tgt_school], Layer.BRIDGING)
             if lay.cluster_officials.size:
                 per = lay.cluster_officials.size // lay.n_clusters
                 edges.add(f, lay.cluster_officials[f_cluster * per + rng.integers(0, per, f.size)], Layer.BRIDGING)
@@ -236,6 +281,9 @@ def _draw_edges(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> _E
             if officials.size:
                 i, j = np.nonzero(f_district[po][:, None] == off_district[None, :])
                 edges.add(f[po][i], officials[j], Layer.POLICY)
+            if lay.state_officials.size:
+                sof = lay.state_officials
+                edges.add(f[po], sof[rng.integers(0, sof.size, int(po.sum()))], Layer.POLICY)
             first_school = f_district[po] * lay.clusters_per_district * S
             tgt = first_school[:, None] + rng.integers(0, lay.clusters_per_district * S, (po.sum(), 3))
             edges.add(np.repeat(f[po], 3), lay.principal[tgt.ravel()], Layer.POLICY)
@@ -273,9 +321,12 @@ class SocialNetwork:
 
     Attributes:
         n: number of agent slots.
-        indptr, indices: CSR structure of the symmetric tie matrix (both directions).
+        indptr, indices: CSR structure of the symmetric tie matrix (both directions) of
+            every layer but the collective one.
         layer: layer of each stored entry (int8), aligned with ``indices``.
         row: row of each stored entry, aligned with ``indices`` (used to gate entries).
+        collective: 0/1 adjacency of the collective layer (symmetric CSR), applied with
+            this month's membership (see module docstring).
     """
 
     n: int
@@ -287,16 +338,23 @@ class SocialNetwork:
     school: NDArray[np.int32] = field(repr=False)
     cluster: NDArray[np.int32] = field(repr=False)
     district: NDArray[np.int32] = field(repr=False)
+    collective: sp.csr_matrix = field(repr=False, default=None)
 
     @property
     def n_ties(self) -> int:
         """Number of undirected ties over all layers."""
-        return int(self.indices.size // 2)
+        return int((self.indices.size + self.collective.nnz) // 2)
 
     def weights(self, gates: NDArray[np.float64], membership: NDArray[np.float64]) -> sp.csr_matrix:
         """The gated weight matrix ``W`` for layer gates (L,) and memberships (L, n)."""
         data = gates[self.layer] * membership[self.layer, self.row] * membership[self.layer, self.indices]
         return sp.csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
+
+    def cross_cluster(self, W: sp.csr_matrix) -> sp.csr_matrix:
+        """``W`` restricted to ties between agents of two different clusters (both in one)."""
+        a, b = self.cluster[self.row], self.cluster[self.indices]
+        keep = (a >= 0) & (b >= 0) & (a != b)
+        return sp.csr_matrix((W.data * keep, self.indices, self.indptr), shape=(self.n, self.n))
 
     def to_networkx(self, active: NDArray[np.bool_] | None = None) -> nx.Graph:
         """A networkx graph for analysis and drawing.
@@ -314,9 +372,13 @@ class SocialNetwork:
                 cluster=int(self.cluster[i]),
                 district=int(self.district[i]),
             )
-        upper = self.row < self.indices
+        coo = sp.triu(self.collective, k=1).tocoo()
+        rows = np.concatenate([self.row, coo.row])
+        cols = np.concatenate([self.indices, coo.col])
+        lyrs = np.concatenate([self.layer, np.full(coo.nnz, int(Layer.COLLECTIVE), dtype=np.int8)])
+        upper = rows < cols
         keep_nodes = set(int(i) for i in nodes)
-        for i, j, lay in zip(self.row[upper], self.indices[upper], self.layer[upper], strict=True):
+        for i, j, lay in zip(rows[upper], cols[upper], lyrs[upper], strict=True):
             i, j = int(i), int(j)
             if i not in keep_nodes or j not in keep_nodes:
                 continue
@@ -328,19 +390,31 @@ class SocialNetwork:
         return g
 
 
+def _csr(i: NDArray[np.int64], j: NDArray[np.int64], n: int) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    """Both directions of the undirected pairs (i, j), sorted in CSR order."""
+    rows = np.concatenate([i, j])
+    cols = np.concatenate([j, i])
+    order = np.lexsort((cols, rows))
+    rows, cols = rows[order], cols[order]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return indptr, rows, cols, order
+
+
 def build_network(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> SocialNetwork:
     """Draw every possible tie for the scenario with the run's generator."""
     rows, cols, layers = _draw_edges(scenario, lay, rng).arrays()
-    i = np.concatenate([rows, cols])
-    j = np.concatenate([cols, rows])
-    lyr = np.concatenate([layers, layers])
-    order = np.lexsort((j, i))
-    i, j, lyr = i[order], j[order], lyr[order]
-    indptr = np.zeros(lay.n_agents + 1, dtype=np.int64)
-    np.cumsum(np.bincount(i, minlength=lay.n_agents), out=indptr[1:])
-    idx_dtype = np.int32 if lay.n_agents < 2**31 - 1 else np.int64
+    n = lay.n_agents
+    idx_dtype = np.int32 if n < 2**31 - 1 else np.int64
+    is_col = layers == Layer.COLLECTIVE
+    indptr, i, j, order = _csr(rows[~is_col], cols[~is_col], n)
+    lyr = np.concatenate([layers[~is_col], layers[~is_col]])[order]
+    c_indptr, _, c_j, _ = _csr(rows[is_col], cols[is_col], n)
+    collective = sp.csr_matrix(
+        (np.ones(c_j.size), c_j.astype(idx_dtype), c_indptr.astype(idx_dtype)), shape=(n, n)
+    )
     return SocialNetwork(
-        n=lay.n_agents,
+        n=n,
         indptr=indptr.astype(idx_dtype),
         indices=j.astype(idx_dtype),
         layer=lyr,
@@ -349,5 +423,5 @@ def build_network(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> 
         school=lay.school,
         cluster=lay.cluster,
         district=lay.district,
+        collective=collective,
     )
-

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-__all__ = ["Role", "AlumniTrack", "ROLE_NAMES", "TRACK_NAMES"]
+__all__ = ["Role", "AlumniTrack", "OfficialLevel", "ROLE_NAMES", "TRACK_NAMES", "LEVEL_NAMES"]
 
 
 class Role(IntEnum):
@@ -34,5 +34,20 @@ class AlumniTrack(IntEnum):
     POLICY = 2
 
 
+class OfficialLevel(IntEnum):
+    """Where an official sits in the administration (``State.level``; 0 for everyone else).
+
+    Block (cluster) resource persons oversee a cluster's schools, district officials a
+    district, and a small state department all districts (seed 002: roles and reach;
+    seed 003: block, district and state administrations scale collectives).
+    """
+
+    NONE = 0
+    BLOCK = 1
+    DISTRICT = 2
+    STATE = 3
+
+
 ROLE_NAMES: dict[int, str] = {r.value: r.name.lower() for r in Role}
 TRACK_NAMES: dict[int, str] = {t.value: t.name.lower() for t in AlumniTrack if t.value >= 0}
+LEVEL_NAMES: dict[int, str] = {lv.value: lv.name.lower() for lv in OfficialLevel if lv.value > 0}

@@ -38,10 +38,39 @@ SUMMARY_OUTCOMES: dict[str, str] = {
     "final_purpose": "Mean purpose, last 12 months.",
     "final_agency": "Mean agency, last 12 months.",
     "final_critical_mass_index": "Critical-mass index, last 12 months.",
-    "final_rules": "Mean district rules, last 12 months.",
+    "final_support": "Mean institutional support of districts, last 12 months.",
+    "final_collectives_share": "Share of clusters whose collective meets, last 12 months.",
+    "final_educators_engaged": "Engaged share of local teachers and principals, last 12 months.",
+    "final_learning_school_sd": "Spread (sd) of school mean learning, last 12 months.",
+    "peak_leaders_active": "Most fellows and alumni in the system at once.",
+    "peak_leaders_per_school": "Most fellows and alumni per school at once.",
     "months_to_trust_rise": "First month mean trust is 0.05 above its start (NaN if never).",
     "months_to_learning_rise": "First month mean learning is 0.05 above its start (NaN if never).",
+    "teacher_trust_rise_month": (
+        "First month local teachers' mean trust has made a quarter of its rise (start to the "
+        "last 12 months; NaN if it rises less than 0.02)."
+    ),
+    "teacher_learning_rise_month": (
+        "First month local teachers' classroom learning has made a quarter of its rise (NaN if it "
+        "rises less than 0.02)."
+    ),
+    "trust_lead_months": "teacher_learning_rise_month minus teacher_trust_rise_month (positive: trust first).",
+    "learning_year_3": "Mean classroom learning at month 36.",
+    "learning_year_5": "Mean classroom learning at month 60.",
+    "learning_year_7": "Mean classroom learning at month 84.",
+    "engaged_year_5": "Engaged share of active people at month 60.",
+    "critical_mass_index_year_5": "Critical-mass index at month 60.",
+    "programme_ratio_year_3": (
+        "Learning in the programme's clusters (those with fellows or a programme collective) over "
+        "learning in the other clusters, at month 36 (NaN when either group is empty)."
+    ),
 }
+
+#: Months at which ``learning_year_<k>`` outcomes are read.
+SNAPSHOT_MONTHS = {"learning_year_3": 36, "learning_year_5": 60, "learning_year_7": 84}
+
+#: Least rise (of trust or learning) for a rise month to be defined.
+MIN_RISE = 0.02
 
 
 @dataclass
@@ -59,6 +88,20 @@ def _first_rise(series: pd.Series, delta: float) -> float:
     return float(hit[0]) if hit.size else float("nan")
 
 
+def rise_month(series: pd.Series, window: int = 12, fraction: float = 0.25, min_rise: float = MIN_RISE) -> float:
+    """First month a series has made ``fraction`` of its rise from its start to its last ``window`` months.
+
+    Scale-free, so a trust series and a learning series can be compared; NaN when the
+    series rises less than ``min_rise``.
+    """
+    values = series.to_numpy(dtype=float)
+    start, end = values[0], float(np.mean(values[-window:]))
+    if end - start < min_rise:
+        return float("nan")
+    hit = np.flatnonzero(values >= start + fraction * (end - start))
+    return float(hit[0]) if hit.size else float("nan")
+
+
 def summarize(timeseries: pd.DataFrame, window: int = 12) -> dict[str, float]:
     """Named scalar outcomes of a run from its monthly table (see :data:`SUMMARY_OUTCOMES`)."""
     tail = timeseries.tail(window)
@@ -73,10 +116,24 @@ def summarize(timeseries: pd.DataFrame, window: int = 12) -> dict[str, float]:
         "final_purpose": float(tail["purpose_mean"].mean()),
         "final_agency": float(tail["agency_mean"].mean()),
         "final_critical_mass_index": float(tail["critical_mass_index"].mean()),
-        "final_rules": float(tail["rules_mean"].mean()),
+        "final_support": float(tail["support_mean"].mean()),
+        "final_collectives_share": float(tail["collectives_share"].mean()),
+        "final_educators_engaged": float(tail["educators_engaged"].mean()),
+        "final_learning_school_sd": float(tail["learning_school_sd"].mean()),
+        "peak_leaders_active": float(timeseries["leaders_active"].max()),
+        "peak_leaders_per_school": float(timeseries["leaders_per_school"].max()),
         "months_to_trust_rise": _first_rise(timeseries["trust_mean"], 0.05),
         "months_to_learning_rise": _first_rise(timeseries["learning_mean"], 0.05),
+        "teacher_trust_rise_month": rise_month(timeseries["trust_teacher"], window),
+        "teacher_learning_rise_month": rise_month(timeseries["learning_teachers"], window),
     }
+    out["trust_lead_months"] = out["teacher_learning_rise_month"] - out["teacher_trust_rise_month"]
+    by_month = timeseries.set_index("month")
+    for key, month in SNAPSHOT_MONTHS.items():
+        out[key] = float(by_month["learning_mean"].get(month, np.nan))
+    out["engaged_year_5"] = float(by_month["engaged_share"].get(60, np.nan))
+    out["critical_mass_index_year_5"] = float(by_month["critical_mass_index"].get(60, np.nan))
+    out["programme_ratio_year_3"] = float("nan")
     out["learning_gain"] = out["final_learning"] - out["initial_learning"]
     return out
 
@@ -141,7 +198,31 @@ def run_scenario(
             "learning": learning.ravel(),
         }
     )
-    return RunResult(ts, schools, summarize(ts), provenance(scenario, seed, steps, source))
+    summary = summarize(ts)
+    summary["programme_ratio_year_3"] = programme_ratio(model, learning, month=36)
+    return RunResult(ts, schools, summary, provenance(scenario, seed, steps, source))
+
+
+def programme_ratio(model: EducationModel, school_learning: np.ndarray, month: int) -> float:
+    """Learning in the programme's clusters over the other clusters' at ``month`` (NaN if undefined).
+
+    The programme's clusters receive fellows or a programme collective at some time in the
+    run (Telangana, seed 003: schools where teachers take part against comparison schools).
+    """
+    from .strategies.convene import collective_clusters
+
+    if month >= school_learning.shape[0]:
+        return float("nan")
+    lay = model.layout
+    covered = model._fellow_clusters.copy()
+    if model.config.convene.collectives.mode != "none":
+        covered |= collective_clusters(model.config.convene, model._fellow_clusters)
+    school_cluster = np.arange(lay.n_schools) // lay.schools_per_cluster
+    inside = covered[school_cluster]
+    row = school_learning[month].astype(np.float64)
+    if not inside.any() or inside.all():
+        return float("nan")
+    return float(np.nanmean(row[inside]) / np.nanmean(row[~inside]))
 
 
 def run_point(

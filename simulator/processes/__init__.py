@@ -13,5 +13,5 @@ this order each month (see ``docs/ODD.md``, "Process overview and scheduling"):
 7. :func:`practice.update_practice` -- practice change and peer learning
 8. :func:`learning.update_learning` -- learning follows practice with a lag
 9. :func:`inertia.apply_inertia` -- pull back toward the old paradigm
-10. :func:`officials.update_rules` -- engaged officials shift district rules
+10. :func:`support.update_support` -- engaged officials build institutional support
 """

@@ -1,22 +1,30 @@
-"""Neighbour aggregates: everything the processes need from the network, in one product.
+"""Neighbour aggregates: everything the processes need from the network, in one pass.
 
 Each agent ``j`` speaks with weight ``omega_j = active_j * reach_j * (0.5 + 0.5 *
 rootedness_j)``: people in roles with more reach, and leaders who represent the
 communities they serve, are listened to more (seed 002: reach and representation are
 dimensions of critical mass). An engaged agent's support counts with its leadership
-strength ``0.5 + 0.5 * capacity_j``. With the gated tie matrix ``W`` the aggregates are
+strength ``lead_j = 0.5 + 0.5 * capacity_j``. With the gated tie matrix ``W`` and this
+month's collective ties (``m * (A_c @ (m * X))``, see ``simulator.network``):
 
-    deg_i    = sum_j W_ij omega_j
+    deg_i          = sum_j W_ij omega_j
     mean_purpose_i = sum_j W_ij omega_j purpose_j / deg_i
-    count_i  = sum_j W_ij omega_j engaged_j lead_j  (reinforcement)
-    share_i  = count_i / deg_i
-    peer_learning_i = mean classroom learning of i's tied classroom holders
+    count_i        = sum_j W_ij omega_j engaged_j lead_j       (reinforcement)
+    share_i        = count_i / deg_i
+    peer_gain_i    = mean learning gain of i's tied classrooms (learning above each
+                     classroom's own baseline: what peers can see of success)
+    example_i      = sum_j Wx_ij omega_j engaged_j lead_j q_c(j) over the ties ``Wx`` that
+                     cross from i's cluster into another (engaged people who carry the
+                     example of a mature, owned collective elsewhere: q = maturity *
+                     ownership of j's cluster's collective)
 
-computed as a single sparse-times-dense product ``W @ X`` with five columns, which is
-why a full step costs only a few sparse matrix-vector products.
+from one sparse product with a five-column matrix, one over the collective ties and one
+matrix-vector product over the cross-cluster ties, which is why a full step costs only a
+few sparse matrix-vector products.
 
-Reads: active, reach, rootedness, capacity, purpose, engaged,
-has_classroom, learning. Writes: nothing (returns :class:`Aggregates`).
+Reads: active, reach, rootedness, capacity, purpose, engaged, has_classroom, learning,
+potential, cluster; the clusters' collective quality. Writes: nothing (returns
+:class:`Aggregates`).
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from numpy.typing import NDArray
 
 from ..state import State
 
-__all__ = ["Aggregates", "neighbour_aggregates", "speaker_weight", "leadership_strength"]
+__all__ = ["Aggregates", "neighbour_aggregates", "speaker_weight", "leadership_strength", "learning_gain"]
 
 FloatArray = NDArray[np.float64]
 
@@ -42,8 +50,9 @@ class Aggregates:
     mean_purpose: FloatArray
     engaged_count: FloatArray
     engaged_share: FloatArray
-    peer_learning: FloatArray
+    peer_gain: FloatArray
     peer_weight: FloatArray
+    example: FloatArray
 
 
 def speaker_weight(state: State) -> FloatArray:
@@ -56,17 +65,45 @@ def leadership_strength(state: State) -> FloatArray:
     return 0.5 + 0.5 * state.capacity
 
 
-def neighbour_aggregates(W: sp.csr_matrix, state: State) -> Aggregates:
-    """Compute all neighbour aggregates with one sparse-dense product."""
+def learning_gain(state: State, baseline_learning: float) -> FloatArray:
+    """Each classroom's learning above its own baseline (0 without a classroom)."""
+    return np.where(state.has_classroom, state.learning - state.potential * baseline_learning, 0.0)
+
+
+def neighbour_aggregates(
+    W: sp.csr_matrix,
+    state: State,
+    baseline_learning: float,
+    collective_ties: sp.csr_matrix | None = None,
+    collective_member: NDArray[np.bool_] | None = None,
+    cluster_quality: FloatArray | None = None,
+    cross_cluster: sp.csr_matrix | None = None,
+) -> Aggregates:
+    """Compute all neighbour aggregates.
+
+    Args:
+        W: the gated weight matrix of every layer but the collective one.
+        state: the state.
+        baseline_learning: ``population.baseline_learning`` (for learning gains).
+        collective_ties: 0/1 adjacency of the collective layer.
+        collective_member: who takes part in a collective this month (0/1 mask).
+        cluster_quality: per cluster, ``maturity * ownership`` of a meeting collective
+            (0 where none meets); the example that engaged people of the cluster carry.
+        cross_cluster: ``W`` restricted to ties between agents of different clusters.
+    """
     omega = speaker_weight(state)
     classroom = omega * (state.has_classroom & state.active)
+    support = omega * state.engaged * leadership_strength(state)
     X = np.empty((state.n_agents, 5))
     X[:, 0] = omega
     X[:, 1] = omega * state.purpose
-    X[:, 2] = omega * state.engaged * leadership_strength(state)
+    X[:, 2] = support
     X[:, 3] = classroom
-    X[:, 4] = classroom * state.learning
+    X[:, 4] = classroom * learning_gain(state, baseline_learning)
     S = W @ X
+    if collective_ties is not None and collective_member is not None and collective_member.any():
+        m = collective_member.astype(np.float64)
+        S += m[:, None] * (collective_ties @ (m[:, None] * X))
     deg = S[:, 0]
     has = deg > 0
     safe = np.where(has, deg, 1.0)
@@ -76,6 +113,21 @@ def neighbour_aggregates(W: sp.csr_matrix, state: State) -> Aggregates:
         mean_purpose=np.where(has, S[:, 1] / safe, state.purpose),
         engaged_count=S[:, 2],
         engaged_share=np.where(has, S[:, 2] / safe, 0.0),
-        peer_learning=np.where(peer_w > 0, S[:, 4] / np.where(peer_w > 0, peer_w, 1.0), state.learning),
+        peer_gain=np.where(peer_w > 0, S[:, 4] / np.where(peer_w > 0, peer_w, 1.0), 0.0),
         peer_weight=peer_w,
+        example=_cross_example(state, support, cluster_quality, cross_cluster),
     )
+
+
+def _cross_example(
+    state: State,
+    support: FloatArray,
+    cluster_quality: FloatArray | None,
+    cross_cluster: sp.csr_matrix | None,
+) -> FloatArray:
+    if cross_cluster is None or cluster_quality is None or not cluster_quality.any():
+        return np.zeros(state.n_agents)
+    in_cluster = state.cluster >= 0
+    q = np.zeros(state.n_agents)
+    q[in_cluster] = cluster_quality[state.cluster[in_cluster]]
+    return cross_cluster @ (support * q)

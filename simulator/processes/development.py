@@ -5,8 +5,9 @@ parents in schools where fellows work (seed 000, strategy 2: "develop purpose an
 capacity ... of local teachers, principals, others alongside them"; Puebla case),
 and leadership programmes for alumni.
 
-Coaching raises leadership capacity and (for classroom holders) practice toward 1, and
-purpose toward ``coaching_purpose_ceiling`` (below the commitment level: training alone
+Coaching raises leadership capacity toward 1, (for classroom holders) practice toward
+what their capacity can reach (``simulator.processes.practice.practice_reach``), and
+purpose toward ``persuasion_ceiling`` (below the commitment level: training alone
 does not make committed leaders), each at ``coaching_gain * intensity`` a month.
 
 Reads: role, school, active, has_classroom, purpose, capacity, practice; levers.
@@ -22,6 +23,7 @@ from ..levers import Levers
 from ..roles import AlumniTrack, Role
 from ..scenario.schema import Dynamics
 from ..state import State
+from .practice import practice_reach
 
 __all__ = ["apply_development", "schools_with_fellows"]
 
@@ -34,7 +36,7 @@ def schools_with_fellows(state: State, n_schools: int) -> NDArray[np.bool_]:
     return np.bincount(state.school[present], minlength=n_schools) > 0
 
 
-def apply_development(state: State, levers: Levers, dyn: Dynamics, n_schools: int) -> None:
+def apply_development(state: State, levers: Levers, dyn: Dynamics, n_schools: int, baseline_practice: float) -> None:
     """Apply this month's coaching in place."""
     intensity = np.zeros(state.n_agents)
     role = state.role
@@ -53,10 +55,9 @@ def apply_development(state: State, levers: Levers, dyn: Dynamics, n_schools: in
     if not state.coached.any():
         return
     rate = dyn.coaching_gain * intensity
-    room = np.maximum(0.0, dyn.coaching_purpose_ceiling - state.purpose)
+    room = np.maximum(0.0, dyn.persuasion_ceiling - state.purpose)
     state.purpose = np.clip(state.purpose + rate * room, 0.0, 1.0)
     state.capacity = np.clip(state.capacity + rate * (1.0 - state.capacity), 0.0, 1.0)
     classroom = state.has_classroom
-    state.practice = np.clip(
-        np.where(classroom, state.practice + rate * (1.0 - state.practice), state.practice), 0.0, 1.0
-    )
+    room = np.maximum(0.0, practice_reach(state.capacity, baseline_practice) - state.practice)
+    state.practice = np.clip(np.where(classroom, state.practice + rate * room, state.practice), 0.0, 1.0)

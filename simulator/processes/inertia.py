@@ -1,36 +1,38 @@
-"""System inertia: practice and beliefs are pulled back toward the old paradigm.
+"""Inertia: unengaged classrooms drift back to the old practice unless support holds them.
 
-The pull holds unless purpose, power and learning have shifted.
+Seed 000, after Meadows: systems "adapt to superficial changes"; a technical push without
+shifts in purpose, power and learning fades. Each month
 
-Seed 000 (after Meadows): systems "adapt to superficial changes"; a technical push
-without shifts in purpose, power and learning fades. The pull on an agent is
+    practice -= inertia * (1 - engaged) * (1 - support) * (practice - p0)
 
-    pull_i = inertia * (1 - engaged_i) * (1 - rules_d(i))
+for active classroom holders, with this month's engagement and last month's support
+(``simulator.processes.support``). Fellows' practice is pulled toward the local old
+practice ``p0``, not toward their initial training. Beliefs have their own relaxation and
+erosion (``simulator.processes.influence``).
 
-applied to practice (toward the baseline practice) and purpose (toward its initial
-value): an engaged agent (its purpose, agency and trust have shifted enough to engage)
-or a district whose rules have shifted holds the new paradigm in place.
+Knock-out: ``mechanisms.inertia`` off.
 
-Reads: practice, purpose, purpose0, engaged, district, has_classroom, active, rules.
-Writes: practice, purpose.
+Reads: practice, engaged, district, has_classroom, active, support. Writes: practice.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..scenario.schema import Dynamics, Population
+from ..scenario.schema import Dynamics, Mechanisms, Population
 from ..state import State
+from .support import support_of
 
 __all__ = ["apply_inertia"]
 
 
-def apply_inertia(state: State, dyn: Dynamics, pop: Population) -> None:
-    """Pull practice and purpose back in place."""
-    rules = state.rules[np.maximum(state.district, 0)]
-    pull = dyn.inertia * (1.0 - state.engaged) * (1.0 - rules) * state.active
+def apply_inertia(state: State, dyn: Dynamics, mech: Mechanisms, pop: Population) -> None:
+    """Pull practice back in place."""
+    if not mech.inertia:
+        return
+    support = support_of(state) if mech.institutional_support else 0.0
+    pull = dyn.inertia * (1.0 - state.engaged) * (1.0 - support) * state.active
     holders = state.has_classroom
     state.practice = np.where(
         holders, state.practice - pull * (state.practice - pop.baseline_practice), state.practice
     )
-    state.purpose = state.purpose - pull * (state.purpose - state.purpose0)

@@ -1,51 +1,87 @@
 """Practice change: engaged teachers change practice; others follow visible success.
 
-Seed 003: "a few teachers change first; visible student success makes others follow".
-For every active classroom holder:
+Seed 003: "only a few teachers begin this journey of transformation. As they share their
+experiences and success stories from their classrooms with their peers, however, other
+teachers become motivated to initiate small changes"; collectives share classroom
+experience, plan, build tools and reflect on data. Seeds 000 and 003: relationships and
+trust come before collaboration on practice, so every collaborative change of practice is
+gated by trust:
 
-    d_practice = practice_gain * engaged * (0.5 + capacity) * (1 - practice)
-               + peer_learning_rate * trust * (1 + bonus * with_data) * max(0, peer_learning - learning)
-               + collective_practice_gain * intensity * member * agency * trust * (1 - practice)
+    gate(trust) = smoothstep((trust - (T - 0.1)) / 0.2),   T = practice_trust_needed
+
+(0 below ``T - 0.1``, 1 above ``T + 0.1``). A classroom holder's practice moves toward what
+its capacity can reach, ``reach = p0 + (1 - p0) * (0.5 + 0.5 * capacity)`` (coaching
+raises capacity, so it raises the reach), never to a fixed 1:
+
+    d_practice = gate * room * ( practice_gain * engaged
+                               + collective_practice_gain * intensity * ownership * leadership * (0.5 + 0.5 * maturity) )
+               + min(room, peer_learning_rate * trust * gate * visible_success)
                + technical_push * (1 - practice)
 
-where ``peer_learning`` is the mean learning in the classrooms of the agent's ties and
-``bonus`` is ``data_reflection_bonus`` when the agent's teacher-led collective reflects
-on classroom data (data makes success visible). Members of a collective also learn
-together -- share classroom experience, plan, build tools (seed 003) -- at a rate scaled
-by their agency and trust: in an imposed collective, where agency falls and trust does
-not grow, little is learned, and there is no data bonus. A technical programme pushes
-practice directly.
+with ``room = max(0, reach - practice)``. Learning together needs an owned, mature
+collective (seed 003: imposed structures do not lead to improvement; collectives mature
+in about three years, and a new one learns at half the rate of a mature one); the
+technical push is training that needs no trust and fades
+under inertia (7.9).
 
-Reads: practice, learning, engaged, capacity, trust, agency, has_classroom, active; aggregates
-``peer_learning``, ``peer_weight``; collectives; levers. Writes: practice.
+Knock-outs: ``mechanisms.trust_gate`` off sets the gate to 1; ``peer_learning`` off drops
+the visible-success term; ``collective_learning`` off drops learning together.
+
+Reads: practice, learning, potential, engaged, capacity, trust, agency, has_classroom,
+active; aggregates; collectives; levers. Writes: practice.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..levers import Levers
-from ..scenario.schema import Dynamics
+from ..scenario.schema import Dynamics, Mechanisms
 from ..state import State
 from .aggregate import Aggregates
+from .collectives import Collectives
 from .influence import visible_success
-from .ties import Collectives
 
-__all__ = ["update_practice"]
+__all__ = ["update_practice", "trust_gate", "practice_reach"]
+
+FloatArray = NDArray[np.float64]
+
+
+def trust_gate(trust: FloatArray, trust_needed: float) -> FloatArray:
+    """Smoothstep from 0 at ``trust_needed - 0.1`` to 1 at ``trust_needed + 0.1``."""
+    x = np.clip((trust - (trust_needed - 0.1)) / 0.2, 0.0, 1.0)
+    return x * x * (3.0 - 2.0 * x)
+
+
+def practice_reach(capacity: FloatArray, baseline_practice: float) -> FloatArray:
+    """The practice a classroom holder's capacity can reach: ``p0 + (1 - p0)(0.5 + 0.5 capacity)``."""
+    return baseline_practice + (1.0 - baseline_practice) * (0.5 + 0.5 * capacity)
 
 
 def update_practice(
-    state: State, agg: Aggregates, collectives: Collectives, levers: Levers, dyn: Dynamics
+    state: State,
+    agg: Aggregates,
+    collectives: Collectives,
+    levers: Levers,
+    dyn: Dynamics,
+    mech: Mechanisms,
+    baseline_practice: float,
+    baseline_learning: float,
 ) -> None:
     """Update classroom practice in place."""
     p = state.practice
     holders = state.has_classroom & state.active
-    e = state.engaged.astype(np.float64)
-    own = dyn.practice_gain * e * (0.5 + state.capacity) * (1.0 - p)
-    peer = dyn.peer_learning_rate * state.trust * visible_success(state, agg, collectives, dyn)
-    together = (
+    gate = trust_gate(state.trust, dyn.practice_trust_needed) if mech.trust_gate else np.ones(state.n_agents)
+    room = np.maximum(0.0, practice_reach(state.capacity, baseline_practice) - p)
+    own = dyn.practice_gain * state.engaged
+    together = 0.0 if not mech.collective_learning else (
         dyn.collective_practice_gain * collectives.intensity * collectives.member
-        * state.agency * state.trust * (1.0 - p)
+        * collectives.ownership * collectives.leadership * (0.5 + 0.5 * collectives.maturity)
     )
-    push = levers.technical_push * (1.0 - p)
-    state.practice = np.clip(np.where(holders, p + own + peer + together + push, p), 0.0, 1.0)
+    change = gate * room * (own + together)
+    if mech.peer_learning:
+        seen = visible_success(state, agg, collectives, dyn, baseline_learning)
+        change += np.minimum(room, dyn.peer_learning_rate * state.trust * gate * seen)
+    change += levers.technical_push * (1.0 - p)
+    state.practice = np.clip(np.where(holders, p + change, p), 0.0, 1.0)

@@ -26,6 +26,7 @@ __all__ = [
     "Network",
     "Population",
     "Dynamics",
+    "Mechanisms",
     "Recruit",
     "RoleMix",
     "Develop",
@@ -88,8 +89,18 @@ class Meta(Strict):
     steps: int = Field(180, ge=1, le=1200, description="Months to simulate (180 = 15 years).")
 
 
+def ranged(default: float, ge: float, le: float, description: str, plausible: tuple[float, float], why: str):
+    """A bounded number with a plausible range and its reason."""
+    return Field(default, ge=ge, le=le, description=description, json_schema_extra=plausible_field(*plausible, why))
+
+
 class System(Strict):
-    """Size and shape of the education system (seed 003: a cluster is 15-20 schools)."""
+    """Size and shape of the education system (seed 003: a cluster is 15-20 schools).
+
+    Officials sit in a three-level hierarchy (seed 002: roles and reach; seed 003:
+    block, district and state administrations): block (cluster) resource persons, district
+    officials, and a small state department above all districts.
+    """
 
     districts: int = Field(1, ge=1, le=2000, description="Number of districts.")
     clusters_per_district: int = Field(10, ge=1, le=500, description="Clusters in a district.")
@@ -104,7 +115,10 @@ class System(Strict):
         1, ge=0, le=50, description="Block/cluster officials (resource persons) per cluster."
     )
     officials_per_district: int = Field(
-        3, ge=0, le=200, description="District and state officials per district."
+        3, ge=0, le=200, description="District officials per district."
+    )
+    state_officials: int = Field(
+        4, ge=0, le=500, description="State-level officials above all districts (a state education department)."
     )
     students_per_classroom: int = Field(
         35, ge=1, le=200, description="Students in a classroom (for students-reached counts)."
@@ -120,14 +134,22 @@ class Network(Strict):
     principal_ties: int = Field(
         3, ge=0, le=50, description="Ties from each principal to random principals of its cluster (drawn with replacement)."
     )
+    principal_cross_cluster_ties: int = Field(
+        1, ge=0, le=50,
+        description="Ties from each principal to random principals of the two neighbouring clusters of its district "
+        "(clusters of a district are neighbours on a ring: block-level meetings of head teachers).",
+    )
     parent_ties: int = Field(
         2, ge=0, le=50, description="Ties from each parent to teachers of its school (plus one to its principal and one to another parent)."
+    )
+    official_peer_ties: int = Field(
+        2, ge=0, le=50, description="Ties from each block official to other block officials of its district."
     )
     alumni_ties_per_fellow: int = Field(
         4, ge=0, le=100, description="Alumni-network ties from each fellow to other fellows/alumni of its district."
     )
     bridging_ties_per_alumnus: int = Field(
-        3, ge=0, le=100, description="Bridging ties an alumnus can form to principals of its cluster, plus one to a cluster official (gated by connect)."
+        3, ge=0, le=100, description="Bridging ties an alumnus can form to principals of its cluster and a neighbouring cluster, plus one to a cluster official (gated by connect)."
     )
     collective_ties_per_teacher: int = Field(
         6, ge=0, le=100, description="Ties a teacher forms inside its cluster's teacher collective when it meets."
@@ -135,35 +157,66 @@ class Network(Strict):
     school_weight: float = Field(1.0, ge=0.0, le=10.0, description="Weight of ties within a school.")
     cluster_weight: float = Field(0.6, ge=0.0, le=10.0, description="Weight of teacher ties across a cluster.")
     parent_weight: float = Field(0.5, ge=0.0, le=10.0, description="Weight of school-parent ties.")
-    oversight_weight: float = Field(0.8, ge=0.0, le=10.0, description="Weight of officials' oversight ties.")
+    oversight_weight: float = Field(0.8, ge=0.0, le=10.0, description="Weight of officials' ties (oversight and peers).")
     alumni_base_weight: float = Field(
         0.3, ge=0.0, le=10.0, description="Weight of alumni-network ties without a connect strategy."
     )
 
 
+_JUDGEMENT = "hand-set; no seed gives this rate: a range a reviewer would still accept"
+
+
 class Population(Strict):
     """Initial attributes by role: means of Beta-distributed values in [0, 1]."""
 
-    purpose_local: Unit = unit(0.30, "Mean initial purpose of teachers, principals, parents, officials.")
-    trust_local: Unit = unit(0.35, "Mean initial trust of local actors.")
-    agency_local: Unit = unit(0.30, "Mean initial agency of local actors.")
+    purpose_local: Unit = unit(
+        0.30, "Mean initial purpose of teachers, principals, parents, officials.",
+        (0.2, 0.4), "the old paradigm: few believe all students can thrive (seed 000); below the leader level 0.5",
+    )
+    trust_local: Unit = unit(
+        0.35, "Mean initial trust of local actors.", (0.25, 0.45),
+        "low-trust hierarchical systems (seed 000: relationships and trust must be built)",
+    )
+    agency_local: Unit = unit(
+        0.30, "Mean initial agency of local actors.", (0.2, 0.4),
+        "compliance cultures (seed 003: teachers wait for instructions)",
+    )
     capacity_local: Unit = unit(0.35, "Mean initial leadership capacity of local actors.")
     purpose_driven_share: Unit = unit(
-        0.03,
+        0.02,
         "Share of local teachers and principals who start purpose-driven (purpose near 0.85): "
         "the few who change first (seed 003).",
+        (0.01, 0.04), "seed 003: 'only a few teachers begin this journey'; a few per hundred",
     )
     attribute_concentration: float = Field(
         12.0, ge=1.0, le=1000.0, description="Beta concentration (a+b): larger means less spread."
     )
-    threshold_mean: Unit = unit(0.40, "Mean base engagement threshold (share of engaged ties). Calibrated.")
-    threshold_sd: float = Field(0.12, ge=0.0, le=0.5, description="Spread of base thresholds.")
+    threshold_mean: Unit = unit(
+        0.40, "Mean base engagement threshold (share of engaged ties).", (0.3, 0.5),
+        "Granovetter/Watts thresholds; Centola et al. 2018 put conventions' tipping near 0.25 of a group",
+    )
+    threshold_sd: float = ranged(
+        0.12, 0.0, 0.5, "Spread of base thresholds.", (0.08, 0.16),
+        "heterogeneous thresholds (Granovetter 1978); wide enough for early adopters, not so wide that everyone is one",
+    )
     baseline_practice: Unit = unit(0.30, "Initial classroom practice (old paradigm level).")
     baseline_learning: Unit = unit(
-        0.40, "Initial share of students at grade level (brief: 6 in 10 cannot read by age 10)."
+        0.40, "Mean initial share of students at grade level (brief: 6 in 10 cannot read by age 10).",
+        (0.3, 0.45), "the brief's 0.4; Telangana's Grade 5 baseline is uncertain within 0.30-0.45 (issue 13)",
     )
     learning_ceiling: Unit = unit(
-        0.80, "Share at grade level when practice is fully transformed. Calibrated (Telangana 1.6x)."
+        0.80, "Share at grade level in a classroom of average context when practice is fully transformed.",
+        (0.7, 0.9), "high-performing systems reach 0.8-0.9 at grade level; the seeds give no ceiling",
+    )
+    school_context_sd: float = ranged(
+        0.15, 0.0, 0.5,
+        "Spread (sd) of schools' learning potential (student context): a school's baseline and ceiling are "
+        "the population values times a factor with mean 1 and this sd.",
+        (0.08, 0.25), "school means differ widely in LMIC assessments (between-school variance is large)",
+    )
+    classroom_context_sd: float = ranged(
+        0.08, 0.0, 0.5, "Further spread of classrooms' learning potential within a school.",
+        (0.04, 0.12), "within-school differences between classrooms, smaller than between schools",
     )
     reach_teacher: Unit = unit(0.3, "Reach of a teacher's role.")
     reach_principal: Unit = unit(0.6, "Reach of a principal.")
@@ -182,70 +235,251 @@ class Population(Strict):
 
 
 class Dynamics(Strict):
-    """Rates of the monthly processes. See docs/ODD.md for the equations."""
+    """Rates of the monthly processes. See docs/ODD.md for the equations.
 
-    influence_rate: Unit = unit(0.05, "Monthly pull of purpose toward trusted neighbours' purpose.", plausible=(0.025, 0.075), why="hand-set: half to one and a half times the default; no seed pins this rate")
+    Every rate is per month. Rates without a source in the seeds carry a plausible range
+    that robustness analysis (``clsim robustness``) and calibration (``clsim calibrate``)
+    vary over.
+    """
+
+    # -- beliefs -------------------------------------------------------------------
+    influence_rate: Unit = unit(
+        0.05, "Monthly pull of purpose toward trusted ties' mean purpose (DeGroot averaging).",
+        (0.02, 0.1), _JUDGEMENT + "; beliefs shift over one to four years",
+    )
     engaged_purpose_gain: Unit = unit(
-        0.03, "Monthly growth of purpose while engaged (shared meaning-making).", plausible=(0.015, 0.045), why="hand-set: half to one and a half times the default; no seed pins this rate")
+        0.03, "Monthly purpose growth while engaged, scaled by the engaged share of one's ties "
+        "(making meaning together, seed 000).",
+        (0.015, 0.06), _JUDGEMENT,
+    )
+    purpose_erosion: Unit = unit(
+        0.03, "Monthly relaxation of purpose toward its initial value where nothing sustains it "
+        "(no engaged ties, no owned collective, no institutional support).",
+        (0.015, 0.06), _JUDGEMENT + "; isolated reformers burn out within a few years",
+    )
     evidence_purpose_gain: Unit = unit(
         0.3,
-        "Purpose growth per unit of visible learning advantage of trusted peers: seeing "
-        "students succeed shifts the belief that all students can thrive (seed 003).", plausible=(0.15, 0.45), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    trust_gain: Unit = unit(0.06, "Monthly trust growth per unit share of engaged ties.", plausible=(0.03, 0.09), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    trust_decay: Unit = unit(0.02, "Monthly relaxation of trust toward its initial value.", plausible=(0.01, 0.03), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    agency_gain: Unit = unit(0.04, "Monthly agency growth while engaged.", plausible=(0.02, 0.06), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    agency_decay: Unit = unit(0.02, "Monthly relaxation of agency toward its initial value.", plausible=(0.01, 0.03), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    threshold_sensitivity: Unit = unit(
-        0.6, "How much readiness (mean of purpose, agency, trust) lowers a threshold.", plausible=(0.3, 0.9), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    min_support: float = Field(
-        0.5, ge=0.0, le=20.0, description="Minimum weighted count of engaged ties to engage (reinforcement).",
-        json_schema_extra=plausible_field(0.25, 0.75, "hand-set: half to one and a half times the default"),
+        "Purpose growth per unit of visible learning gain (one's own classroom's or trusted peers'): "
+        "seeing students succeed shifts the belief that all students can thrive (seed 003).",
+        (0.15, 0.5), _JUDGEMENT,
     )
-    engage_probability: Unit = unit(0.3, "Monthly chance that a supported agent engages.", plausible=(0.15, 0.45), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    disengage_probability: Unit = unit(0.1, "Monthly chance that an unsupported engaged agent drops out.", plausible=(0.05, 0.15), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    hysteresis: Unit = unit(0.1, "Engaged agents stay supported down to threshold minus this.", plausible=(0.05, 0.15), why="hand-set: half to one and a half times the default; no seed pins this rate")
+    trust_gain: Unit = unit(
+        0.06, "Monthly trust growth per unit share of engaged ties.", (0.03, 0.1), _JUDGEMENT,
+    )
+    trust_decay: Unit = unit(
+        0.02, "Monthly relaxation of trust toward its initial value.", (0.01, 0.04), _JUDGEMENT,
+    )
+    agency_gain: Unit = unit(
+        0.04, "Monthly agency growth while engaged.", (0.02, 0.08), _JUDGEMENT,
+    )
+    agency_decay: Unit = unit(
+        0.02, "Monthly relaxation of agency toward its initial value.", (0.01, 0.04), _JUDGEMENT,
+    )
+    # -- engagement ----------------------------------------------------------------
+    threshold_sensitivity: Unit = unit(
+        0.6, "How much readiness (mean of purpose, agency, trust) lowers a threshold.",
+        (0.4, 0.8), _JUDGEMENT,
+    )
+    min_support: float = ranged(
+        0.5, 0.0, 20.0,
+        "Minimum weighted count of engaged ties to engage (reinforcement, Centola & Macy 2007); "
+        "0.5 is about three engaged colleagues of average capacity.",
+        (0.3, 0.8), "complex contagion needs two to four reinforcing contacts (Centola 2010's experiments)",
+    )
+    engage_probability: Unit = unit(
+        0.3, "Monthly chance that a supported agent engages.", (0.15, 0.5),
+        "one to six months from support to taking part",
+    )
+    disengage_probability: Unit = unit(
+        0.1, "Monthly chance that an unsupported engaged agent drops out.", (0.05, 0.2),
+        "half a year to two years of hanging on without support",
+    )
+    burnout: Unit = unit(
+        0.02, "Monthly chance that an engaged person steps back even while supported (workload, life "
+        "events); they can rejoin.", (0.01, 0.04), _JUDGEMENT + "; a spell of engagement of two to eight years",
+    )
+    hysteresis: Unit = unit(
+        0.1, "Engaged agents stay supported down to their threshold minus this.", (0.05, 0.15),
+        _JUDGEMENT + "; staying is easier than starting",
+    )
     commitment_level: Unit = unit(
-        0.75, "Purpose at and above which an agent is engaged whatever its neighbours do.", plausible=(0.375, 1.0), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    practice_gain: Unit = unit(0.03, "Monthly practice growth of an engaged teacher.", plausible=(0.015, 0.045), why="hand-set: half to one and a half times the default; no seed pins this rate")
+        0.8, "Purpose at and above which an agent engages (and stays engaged) without social support: "
+        "the purpose-driven leaders of seed 002. Purpose can erode below it.",
+        (0.7, 0.9), "above the leader level 0.5 and the coaching ceiling; below the purpose-driven mean 0.85",
+    )
+    # -- practice and learning -----------------------------------------------------
+    practice_gain: Unit = unit(
+        0.04, "Monthly practice change of an engaged classroom holder toward its capacity's reach.",
+        (0.02, 0.08), _JUDGEMENT,
+    )
     peer_learning_rate: Unit = unit(
-        0.15, "Practice gain per unit of visible learning advantage of trusted peers (seed 003).", plausible=(0.075, 0.225), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    learning_lag_months: float = Field(
-        12.0, ge=1.0, le=120.0, description="Months for learning to close most of the gap to practice.",
-        json_schema_extra=plausible_field(3.0, 18.0, "hand-set: a school term to a year and a half"),
+        0.15, "Practice change per unit of trusted peers' visible learning gain over one's own (seed 003).",
+        (0.08, 0.3), _JUDGEMENT,
+    )
+    practice_trust_needed: Unit = unit(
+        0.45,
+        "Trust at which a teacher opens the classroom to new practice: practice change is gated by "
+        "trust, rising from none at 0.1 below this to full at 0.1 above (seeds 000, 003: trust and "
+        "relationships come before collaboration on practice).",
+        (0.35, 0.55), _JUDGEMENT + "; around the initial trust of fellows (0.5), above locals' (0.35)",
+    )
+    learning_lag_months: float = ranged(
+        6.0, 1.0, 120.0, "Months for learning to close most of the gap to what practice supports.",
+        (3.0, 12.0), "a school term to a school year between a change of practice and measured learning",
     )
     inertia: Unit = unit(
-        0.04, "Monthly pull of practice and beliefs back to the old paradigm where nothing has shifted.", plausible=(0.02, 0.06), why="hand-set: half to one and a half times the default; no seed pins this rate")
+        0.04, "Monthly pull of unengaged people's practice and purpose back to the old paradigm, "
+        "damped by institutional support (systems adapt to superficial changes, seed 000).",
+        (0.02, 0.08), _JUDGEMENT + "; a technical push fades within one to three years",
+    )
+    persuasion_ceiling: Unit = unit(
+        0.6,
+        "Purpose that coaching or seeing evidence of success can build on their own (below the "
+        "commitment level): commitment comes from acting together with others (seed 000: shared "
+        "meaning-making), not from training or being shown results.",
+        (0.5, 0.7), "above the leader level 0.5, below the commitment level",
+    )
+    coaching_gain: Unit = unit(
+        0.04, "Monthly growth of purpose, capacity and practice per unit of coaching intensity.",
+        (0.02, 0.08), _JUDGEMENT,
+    )
+    # -- collectives ---------------------------------------------------------------
     collective_trust_gain: Unit = unit(
-        0.04, "Monthly trust growth of teachers in a teacher-led collective (per monthly meeting).", plausible=(0.02, 0.06), why="hand-set: half to one and a half times the default; no seed pins this rate")
+        0.04, "Monthly trust growth in a collective, per monthly meeting, times its ownership.",
+        (0.02, 0.08), _JUDGEMENT,
+    )
     collective_purpose_gain: Unit = unit(
         0.1,
-        "Monthly purpose growth of teachers in a teacher-led collective, scaled by their "
-        "agency and the engaged share of their ties: making meaning together with engaged "
-        "leaders builds a shared purpose (seeds 000, 003).", plausible=(0.05, 0.15), why="hand-set: half to one and a half times the default; no seed pins this rate")
+        "Monthly purpose growth in a collective, times its ownership, its leadership (facilitation or "
+        "engaged leaders) and the member's agency: making meaning together (seeds 000, 003).",
+        (0.05, 0.2), _JUDGEMENT,
+    )
     collective_agency_gain: Unit = unit(
-        0.03, "Monthly agency growth of teachers in a teacher-led collective (per monthly meeting).", plausible=(0.015, 0.045), why="hand-set: half to one and a half times the default; no seed pins this rate")
+        0.03, "Monthly agency growth in a collective, per monthly meeting, times its ownership.",
+        (0.015, 0.06), _JUDGEMENT,
+    )
     imposed_agency_cost: Unit = unit(
-        0.02, "Monthly agency loss in an imposed collective (compliance, seed 003).", plausible=(0.01, 0.03), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    data_reflection_bonus: float = Field(
-        1.0, ge=0.0, le=10.0,
-        description="Extra peer learning when a teacher-led collective reflects on classroom data.",
-        json_schema_extra=plausible_field(0.5, 1.5, "hand-set: half to one and a half times the default"),
+        0.02, "Monthly agency loss in a collective, per monthly meeting, times (1 - ownership): compliance "
+        "with a structure imposed from the top (seed 003).",
+        (0.01, 0.04), _JUDGEMENT,
+    )
+    collective_threshold_relief: Unit = unit(
+        0.15, "How much taking part in a fully owned monthly collective lowers one's engagement threshold: "
+        "a space to act together (seed 000's fourth characteristic; seed 003).",
+        (0.05, 0.25), _JUDGEMENT,
     )
     collective_practice_gain: Unit = unit(
-        0.1,
-        "Monthly practice growth from learning together in a collective, scaled by the "
-        "member's agency and trust (seed 003). Calibrated to Telangana's 1.6x.", plausible=(0.05, 0.15), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    coaching_purpose_ceiling: Unit = unit(
-        0.6,
-        "Purpose that coaching alone can build (below the commitment level): commitment "
-        "comes from engaging with others, not from training.", plausible=(0.3, 0.9), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    coaching_gain: Unit = unit(
-        0.04, "Monthly growth of purpose, capacity and practice per unit of coaching intensity.", plausible=(0.02, 0.06), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    rules_rate: Unit = unit(0.05, "Monthly growth of district rules while officials are engaged.", plausible=(0.025, 0.075), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    rules_decay: Unit = unit(0.01, "Monthly decay of district rules while officials are not engaged.", plausible=(0.005, 0.015), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    rules_quorum: Unit = unit(0.5, "Share of officials engaged needed to change district rules.", plausible=(0.25, 0.75), why="hand-set: half to one and a half times the default; no seed pins this rate")
-    rules_threshold_relief: Unit = unit(
-        0.4, "How much fully shifted rules lower everyone's engagement thresholds.", plausible=(0.2, 0.6), why="hand-set: half to one and a half times the default; no seed pins this rate")
+        0.06,
+        "Monthly practice change from learning together in a collective, times its ownership, "
+        "(1 + maturity) / 2 and the member's trust gate (seed 003: share experience, plan, build tools).",
+        (0.03, 0.12), _JUDGEMENT,
+    )
+    data_reflection_bonus: float = ranged(
+        1.0, 0.0, 10.0,
+        "Extra visibility of peers' success when a collective reflects on classroom data, times its "
+        "ownership (data for learning, not for accountability; seed 003).",
+        (0.5, 2.0), _JUDGEMENT,
+    )
+    collective_maturity_months: float = ranged(
+        36.0, 1.0, 240.0, "Months a fully owned collective takes to mature (seed 003: about three years).",
+        (24.0, 48.0), "seed 003: collectives mature in about three years",
+    )
+    collective_quorum: Unit = unit(
+        0.25, "Engaged share of a cluster's teachers and principals at which its collective is fully led "
+        "by its own leaders and a self-organised collective can form; below half of it one fades "
+        "(seed 003: a few teachers change first).",
+        (0.15, 0.35), _JUDGEMENT + "; a committed minority of a quarter tips a group's convention (Centola et al. 2018)",
+    )
+    collective_core: Unit = unit(
+        0.3, "Part of the quorum that must be engaged (or lent by bridges) before a collective's own "
+        "leadership counts at all: a core group that leads (seed 003: 'a few teachers begin').",
+        (0.15, 0.45), _JUDGEMENT,
+    )
+    collective_formation_rate: Unit = unit(
+        0.1, "Monthly chance that a ready cluster forms a collective, per unit of exposure to mature owned "
+        "collectives of clusters it is tied to (seed 003: from 2 clusters in 2005 to 1,700).",
+        (0.04, 0.2), _JUDGEMENT + "; 2 to 1,700 clusters in about 15 years is a doubling every 1.5 years",
+    )
+    collective_fade_rate: Unit = unit(
+        0.05, "Monthly chance that a self-organised or mandated collective without enough engaged members "
+        "(or support) stops meeting.", (0.02, 0.1), _JUDGEMENT,
+    )
+    ownership_rate: Unit = unit(
+        0.05, "Monthly relaxation of a collective's ownership toward its target (1 for teacher-led, the "
+        "engaged share of members for one mandated from the top, 0 for imposed).",
+        (0.02, 0.1), _JUDGEMENT,
+    )
+    mandate_rate: Unit = unit(
+        0.04, "Monthly chance, per unit of district support, that the administration sets up (or takes "
+        "over) a cluster's collective (seed 003: administrations scale collectives).",
+        (0.02, 0.08), _JUDGEMENT,
+    )
+    # -- institutional support -----------------------------------------------------
+    support_rate: Unit = unit(
+        0.03, "Monthly relaxation of a district's support toward the engaged share of its officials "
+        "(block and district, and the state's support).",
+        (0.015, 0.06), _JUDGEMENT + "; administrations turn over a few years",
+    )
+    support_threshold_relief: Unit = unit(
+        0.3, "How much full institutional support lowers everyone's engagement thresholds (permission to lead).",
+        (0.15, 0.45), _JUDGEMENT,
+    )
+    # -- people come and go ------------------------------------------------------------
+    teacher_turnover: Unit = unit(
+        0.08, "Share of local teachers who leave a school in a year (replaced by new teachers with baseline attributes).",
+        (0.04, 0.15), "teacher attrition and transfers of 5-15% a year in public systems",
+    )
+    principal_turnover: Unit = unit(
+        0.15, "Share of principals who rotate out in a year.", (0.1, 0.25),
+        "head teachers transfer every four to ten years",
+    )
+    official_turnover: Unit = unit(
+        0.3, "Share of officials (block, district, state) who rotate out in a year.", (0.2, 0.45),
+        "administrators rotate every two to five years",
+    )
+    parent_turnover: Unit = unit(
+        0.15, "Share of parents and community members modelled who change in a year (children move on).",
+        (0.1, 0.25), "a child spends five to eight years in a school",
+    )
+
+
+class Mechanisms(Strict):
+    """Switches for each feedback: a knock-out turns one mechanism off (pattern counters, studies).
+
+    All are on by default. Turning one off changes nothing else: the processes skip that
+    term, so a study can ask which mechanisms a tipping point needs.
+    """
+
+    contagion: bool = Field(True, description="Engagement responds to engaged ties (the threshold rule).")
+    reinforcement: bool = Field(
+        True, description="Engaging needs a weighted count of engaged ties (complex contagion); off: the share alone."
+    )
+    commitment: bool = Field(
+        True, description="Purpose-driven people (purpose at the commitment level) engage without social support."
+    )
+    peer_learning: bool = Field(
+        True, description="Peers' visible learning gains move practice and purpose (seed 003)."
+    )
+    trust_gate: bool = Field(
+        True, description="Practice change needs trust; off: practice changes at full rate whatever one's trust."
+    )
+    collectives_spread: bool = Field(
+        True, description="Clusters form their own collectives by example of mature ones they are tied to."
+    )
+    ownership: bool = Field(
+        True, description="A collective's effects depend on teachers' ownership of it; off: every collective works as if teacher-led."
+    )
+    collective_learning: bool = Field(
+        True, description="Members of a collective learn practice together (seed 003: share, plan, build tools)."
+    )
+    institutional_support: bool = Field(
+        True, description="Engaged officials build district support (threshold relief, damped inertia, mandated collectives)."
+    )
+    alumni_bridging: bool = Field(
+        True, description="Alumni bridge schools, clusters and offices (bridging, enabler and policy ties)."
+    )
+    inertia: bool = Field(True, description="Unengaged people's practice and purpose are pulled back to the old paradigm.")
+    turnover: bool = Field(True, description="Local teachers, principals, officials and parents come and go.")
 
 
 class RoleMix(Strict):
@@ -318,6 +552,12 @@ class Collectives(Schedule):
     clusters: Literal["all", "with_fellows"] | int = Field(
         "all", description="Which clusters convene: all, those with fellows, or the first N."
     )
+    facilitation: Unit = unit(
+        0.0,
+        "How far an outside organisation facilitates the programme's collectives every month (seed 003: "
+        "India Education Collective and Cluster Resource Coordinators facilitate; 0: the collectives rely "
+        "on the leaders engaged in the cluster, such as fellows).",
+    )
 
 
 class Convenings(Schedule):
@@ -361,3 +601,4 @@ class ScenarioModel(Strict):
     connect: Connect = Field(default_factory=Connect, description="Connection strategy.")
     convene: Convene = Field(default_factory=Convene, description="Convening strategy.")
     technical: Technical = Field(default_factory=Technical, description="Technical programme.")
+    mechanisms: Mechanisms = Field(default_factory=Mechanisms, description="Mechanism switches (knock-outs).")

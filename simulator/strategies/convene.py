@@ -40,6 +40,7 @@ def convene_levers(convene: Convene, month: int, fellow_clusters: NDArray[np.boo
         "collective_mode": col.mode if on else "none",
         "collective_intensity": col.meetings_per_year / 12.0 if on else 0.0,
         "collective_with_data": bool(on and col.with_data),
+        "collective_facilitation": col.facilitation if on else 0.0,
         "collective_clusters": collective_clusters(convene, fellow_clusters)
         if on
         else np.zeros(fellow_clusters.size, dtype=bool),

@@ -1,0 +1,89 @@
+"""Institutional support: engaged officials, level by level, back collective leadership.
+
+Officials sit in a hierarchy (``simulator.roles.OfficialLevel``): block (cluster) resource
+persons, district officials and a state department (seed 002: the roles and reach of
+leaders; seed 003: administrations scale collectives; seed 000: policy and governance
+roles, goals and rules as leverage points). Support is graded, not a switch: each
+district's support relaxes at ``support_rate`` toward the mean of the engaged shares of
+its block officials, of its district officials (with the policy-track alumni of the
+district, who work in government) and the state's support; the state's support relaxes
+toward the engaged share of state officials. A level with nobody in it is left out of
+the mean.
+
+Support acts through three channels, each graded by its level: it lowers engagement
+thresholds (``support_threshold_relief``, permission to lead; 7.6), damps inertia (7.9)
+and purpose erosion (7.4), and lets administrations set up collectives
+(``mandate_rate``; ``simulator.processes.collectives``), which teachers own only where
+they already lead.
+
+Knock-out: ``mechanisms.institutional_support`` off keeps every support at 0.
+
+Reads: role, track, level, engaged, active, district, support, state_support. Writes:
+support, state_support.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..roles import AlumniTrack, OfficialLevel, Role
+from ..scenario.schema import Dynamics, Mechanisms
+from ..state import State
+
+__all__ = ["update_support", "official_engagement", "support_of"]
+
+FloatArray = NDArray[np.float64]
+
+
+def _share_by_district(state: State, mask: NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
+    n_d = state.support.size
+    d = state.district[mask]
+    total = np.bincount(d, minlength=n_d).astype(np.float64)
+    engaged = np.bincount(d, weights=state.engaged[mask].astype(np.float64), minlength=n_d)
+    return np.where(total > 0, engaged / np.where(total > 0, total, 1.0), 0.0), total
+
+
+def official_engagement(state: State) -> dict[str, FloatArray]:
+    """Engaged shares by level: ``block`` and ``district`` per district, ``state`` (one value)."""
+    act = state.active
+    block = act & (state.level == OfficialLevel.BLOCK) & (state.district >= 0)
+    district = act & (state.district >= 0) & (
+        (state.level == OfficialLevel.DISTRICT)
+        | ((state.role == Role.ALUMNUS) & (state.track == AlumniTrack.POLICY))
+    )
+    st = act & (state.level == OfficialLevel.STATE)
+    b_share, b_n = _share_by_district(state, block)
+    d_share, d_n = _share_by_district(state, district)
+    n_state = int(st.sum())
+    s_share = float(state.engaged[st].mean()) if n_state else 0.0
+    return {
+        "block": b_share,
+        "block_n": b_n,
+        "district": d_share,
+        "district_n": d_n,
+        "state": np.array([s_share]),
+        "state_n": np.array([float(n_state)]),
+    }
+
+
+def support_of(state: State) -> FloatArray:
+    """Each agent's institutional support: its district's, or the state's for state officials."""
+    return np.where(state.district >= 0, state.support[np.maximum(state.district, 0)], state.state_support[0])
+
+
+def update_support(state: State, dyn: Dynamics, mech: Mechanisms, has_state_level: bool) -> None:
+    """Move each district's and the state's support toward its officials' engagement, in place."""
+    if not mech.institutional_support:
+        return
+    eng = official_engagement(state)
+    parts = [(eng["block"], eng["block_n"] > 0), (eng["district"], eng["district_n"] > 0)]
+    if has_state_level:
+        parts.append((np.full(state.support.size, state.state_support[0]), np.ones(state.support.size, bool)))
+    num = sum(v * ok for v, ok in parts)
+    den = sum(ok.astype(np.float64) for _, ok in parts)
+    target = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+    state.support = np.clip(state.support + dyn.support_rate * (target - state.support), 0.0, 1.0)
+    if has_state_level:
+        s = state.state_support[0]
+        state.state_support = np.clip(np.array([s + dyn.support_rate * (eng["state"][0] - s)]), 0.0, 1.0)

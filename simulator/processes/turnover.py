@@ -1,0 +1,68 @@
+"""People come and go: teachers leave, principals and officials rotate, parents change.
+
+A local slot is a position (a classroom, a headship, an office). Each month the holder of
+an active local slot leaves with probability ``1 - (1 - annual) ** (1/12)``, with the
+annual rate of its role (``dynamics.teacher_turnover``, ``principal_turnover``,
+``official_turnover``, ``parent_turnover``), and a newcomer takes the slot with fresh
+attributes drawn as at the start (``simulator.population.draw_people``): baseline purpose,
+trust, agency, capacity and threshold, not engaged, and (for a teacher) the old practice.
+The classroom's students stay, so its learning carries over and then follows the new
+teacher's practice. Fellows and alumni leave through ``simulator.processes.careers``.
+
+This is why no state is absorbing: a tipped school holds only as long as its engaged
+people keep bringing newcomers in, and engaged shares stay below 100%.
+
+Knock-out: ``mechanisms.turnover`` off keeps everyone in place.
+
+Reads: role, active. Writes: purpose, trust, agency, capacity, threshold, purpose0,
+trust0, agency0, engaged, practice, coached. Returns the indices of newcomers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..population import draw_people
+from ..roles import Role
+from ..scenario.schema import Dynamics, Population, Recruit
+from ..state import State
+
+__all__ = ["apply_turnover", "monthly_leave_probability"]
+
+
+def monthly_leave_probability(state: State, dyn: Dynamics) -> NDArray[np.float64]:
+    """Each slot's monthly chance that its holder leaves (0 for fellows and alumni)."""
+    annual = np.zeros(state.n_agents)
+    annual[state.role == Role.TEACHER] = dyn.teacher_turnover
+    annual[state.role == Role.PRINCIPAL] = dyn.principal_turnover
+    annual[state.role == Role.OFFICIAL] = dyn.official_turnover
+    annual[state.role == Role.PARENT] = dyn.parent_turnover
+    return 1.0 - (1.0 - annual) ** (1.0 / 12.0)
+
+
+def apply_turnover(
+    state: State,
+    dyn: Dynamics,
+    pop: Population,
+    recruit: Recruit,
+    uniform: NDArray[np.float64],
+    rng: np.random.Generator,
+) -> NDArray[np.int64]:
+    """Replace leavers by newcomers in place; return the newcomers' indices (sorted)."""
+    leaving = np.flatnonzero(state.active & (uniform < monthly_leave_probability(state, dyn)))
+    if leaving.size == 0:
+        return leaving
+    role = state.role[leaving]
+    people = draw_people(role, np.zeros(leaving.size, dtype=bool), pop, recruit.selection_purpose,
+                         recruit.selection_capacity, rng)
+    for name in ("purpose", "trust", "agency", "capacity", "threshold"):
+        getattr(state, name)[leaving] = people[name]
+    state.purpose0[leaving] = people["purpose"]
+    state.trust0[leaving] = people["trust"]
+    state.agency0[leaving] = people["agency"]
+    state.engaged[leaving] = False
+    state.coached[leaving] = False
+    teachers = leaving[role == Role.TEACHER]
+    state.practice[teachers] = pop.baseline_practice
+    return leaving
