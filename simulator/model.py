@@ -92,7 +92,8 @@ class EducationModel(mesa.Model):
         self.W: sp.csr_matrix | None = None
         self.levers: Levers = levers_for(scenario, 0, self._fellow_clusters)
         self.collectives: Collectives = collective_view(
-            self.state, self.levers, scenario.mechanisms, scenario.dynamics.collective_quorum, None, scenario.dynamics.collective_core
+            self.state, self.levers, scenario.mechanisms, scenario.dynamics.collective_quorum, None,
+            scenario.dynamics.collective_core if scenario.mechanisms.reinforcement else 0.0,
         )
         self.aggregates: Aggregates | None = None
         self._refresh_weights(force=True)

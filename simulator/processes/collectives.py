@@ -50,7 +50,8 @@ variables (``State.collective_on``, ``collective_origin``, ``maturity``, ``owner
 One uniform draw per cluster and month (``u_cluster``) decides formation, mandate and
 fading (a cluster is in exactly one of those situations).
 
-Knock-outs (``mechanisms``): ``collectives_spread`` off stops formation by example;
+Knock-outs (``mechanisms``): ``reinforcement`` off drops the core (leadership counts from the
+first engaged person, as engagement then needs no count of engaged ties); ``collectives_spread`` off stops formation by example;
 ``ownership`` off makes every collective work as if fully owned (its ownership is still
 tracked, but the effects use 1); ``institutional_support`` off leaves support at 0, so
 no mandates.
@@ -268,7 +269,7 @@ def update_collectives(
     state.collective_on = on
     state.collective_origin = origin.astype(np.int8)
     state.ownership = np.clip(ownership, 0.0, 1.0)
-    view = collective_view(state, levers, mech, dyn.collective_quorum, agg, dyn.collective_core)
+    view = collective_view(state, levers, mech, dyn.collective_quorum, agg, dyn.collective_core if mech.reinforcement else 0.0)
     functioning = own_eff * _cluster_leadership(state, view)
     rate = 2.0 / dyn.collective_maturity_months
     m = state.maturity

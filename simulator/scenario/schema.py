@@ -129,38 +129,29 @@ class Network(Strict):
     """Tie layers and their weights (seed 000: relationships, networks, trust)."""
 
     cluster_ties_per_teacher: int = Field(
-        2, ge=0, le=50, description="Ties from each teacher and fellow to random teachers of its cluster (any school, drawn with replacement)."
-    )
+        2, ge=0, le=50, description="Ties from each teacher and fellow to random teachers of its cluster (any school, drawn with replacement).", json_schema_extra=plausible_field(1, 4, 'ties to teachers of other schools of the cluster: judgement'))
     principal_ties: int = Field(
-        3, ge=0, le=50, description="Ties from each principal to random principals of its cluster (drawn with replacement)."
-    )
+        3, ge=0, le=50, description="Ties from each principal to random principals of its cluster (drawn with replacement).", json_schema_extra=plausible_field(2, 5, "head teachers' cluster meetings: judgement"))
     principal_cross_cluster_ties: int = Field(
         1, ge=0, le=50,
         description="Ties from each principal to random principals of the two neighbouring clusters of its district "
-        "(clusters of a district are neighbours on a ring: block-level meetings of head teachers).",
-    )
+        "(clusters of a district are neighbours on a ring: block-level meetings of head teachers).", json_schema_extra=plausible_field(0, 3, "head teachers' block meetings across clusters: judgement"))
     parent_ties: int = Field(
-        2, ge=0, le=50, description="Ties from each parent to teachers of its school (plus one to its principal and one to another parent)."
-    )
+        2, ge=0, le=50, description="Ties from each parent to teachers of its school (plus one to its principal and one to another parent).", json_schema_extra=plausible_field(1, 3, 'judgement'))
     official_peer_ties: int = Field(
-        2, ge=0, le=50, description="Ties from each block official to other block officials of its district."
-    )
+        2, ge=0, le=50, description="Ties from each block official to other block officials of its district.", json_schema_extra=plausible_field(1, 4, "block officials' peer meetings: judgement"))
     alumni_ties_per_fellow: int = Field(
-        4, ge=0, le=100, description="Alumni-network ties from each fellow to other fellows/alumni of its district."
-    )
+        4, ge=0, le=100, description="Alumni-network ties from each fellow to other fellows/alumni of its district.", json_schema_extra=plausible_field(2, 8, 'an alumni network of a few close colleagues each: judgement'))
     bridging_ties_per_alumnus: int = Field(
-        3, ge=0, le=100, description="Bridging ties an alumnus can form to principals of its cluster and a neighbouring cluster, plus one to a cluster official (gated by connect)."
-    )
+        3, ge=0, le=100, description="Bridging ties an alumnus can form to principals of its cluster and a neighbouring cluster, plus one to a cluster official (gated by connect).", json_schema_extra=plausible_field(1, 5, 'seed 002: ties between leaders and others; judgement'))
     collective_ties_per_teacher: int = Field(
-        6, ge=0, le=100, description="Ties a teacher forms inside its cluster's teacher collective when it meets."
-    )
+        6, ge=0, le=100, description="Ties a teacher forms inside its cluster's teacher collective when it meets.", json_schema_extra=plausible_field(3, 10, 'seed 003: working ties formed in a cluster collective; judgement'))
     school_weight: float = Field(1.0, ge=0.0, le=10.0, description="Weight of ties within a school.")
-    cluster_weight: float = Field(0.6, ge=0.0, le=10.0, description="Weight of teacher ties across a cluster.")
-    parent_weight: float = Field(0.5, ge=0.0, le=10.0, description="Weight of school-parent ties.")
-    oversight_weight: float = Field(0.8, ge=0.0, le=10.0, description="Weight of officials' ties (oversight and peers).")
+    cluster_weight: float = Field(0.6, ge=0.0, le=10.0, description="Weight of teacher ties across a cluster.", json_schema_extra=plausible_field(0.4, 0.8, 'a cluster tie counts less than a school tie: judgement'))
+    parent_weight: float = Field(0.5, ge=0.0, le=10.0, description="Weight of school-parent ties.", json_schema_extra=plausible_field(0.3, 0.7, 'judgement'))
+    oversight_weight: float = Field(0.8, ge=0.0, le=10.0, description="Weight of officials' ties (oversight and peers).", json_schema_extra=plausible_field(0.6, 1.0, 'judgement'))
     alumni_base_weight: float = Field(
-        0.3, ge=0.0, le=10.0, description="Weight of alumni-network ties without a connect strategy."
-    )
+        0.3, ge=0.0, le=10.0, description="Weight of alumni-network ties without a connect strategy.", json_schema_extra=plausible_field(0.15, 0.45, 'an alumni network with no connect strategy: judgement'))
 
 
 _JUDGEMENT = "hand-set; no seed gives this rate: a range a reviewer would still accept"
@@ -181,7 +172,7 @@ class Population(Strict):
         0.30, "Mean initial agency of local actors.", (0.2, 0.4),
         "compliance cultures (seed 003: teachers wait for instructions)",
     )
-    capacity_local: Unit = unit(0.35, "Mean initial leadership capacity of local actors.")
+    capacity_local: Unit = unit(0.35, "Mean initial leadership capacity of local actors.", (0.25, 0.45), 'leadership capacity of an average local educator: judgement')
     purpose_driven_share: Unit = unit(
         0.02,
         "Share of local teachers and principals who start purpose-driven (purpose near 0.85): "
@@ -189,8 +180,7 @@ class Population(Strict):
         (0.01, 0.04), "seed 003: 'only a few teachers begin this journey'; a few per hundred",
     )
     attribute_concentration: float = Field(
-        12.0, ge=1.0, le=1000.0, description="Beta concentration (a+b): larger means less spread."
-    )
+        12.0, ge=1.0, le=1000.0, description="Beta concentration (a+b): larger means less spread.", json_schema_extra=plausible_field(8.0, 20.0, 'Beta concentration: attribute sd of about 0.09-0.15 around the means'))
     threshold_mean: Unit = unit(
         0.40, "Mean base engagement threshold (share of engaged ties).", (0.3, 0.5),
         "Granovetter/Watts thresholds; Centola et al. 2018 put conventions' tipping near 0.25 of a group",
@@ -199,7 +189,7 @@ class Population(Strict):
         0.12, 0.0, 0.5, "Spread of base thresholds.", (0.08, 0.16),
         "heterogeneous thresholds (Granovetter 1978); wide enough for early adopters, not so wide that everyone is one",
     )
-    baseline_practice: Unit = unit(0.30, "Initial classroom practice (old paradigm level).")
+    baseline_practice: Unit = unit(0.30, "Initial classroom practice (old paradigm level).", (0.2, 0.4), 'the old practice on the practice scale: judgement (sets where learning starts)')
     baseline_learning: Unit = unit(
         0.40, "Mean initial share of students at grade level (brief: 6 in 10 cannot read by age 10).",
         (0.3, 0.45), "the brief's 0.4; Telangana's Grade 5 baseline is uncertain within 0.30-0.45 (issue 13)",
@@ -218,20 +208,20 @@ class Population(Strict):
         0.08, 0.0, 0.5, "Further spread of classrooms' learning potential within a school.",
         (0.04, 0.12), "within-school differences between classrooms, smaller than between schools",
     )
-    reach_teacher: Unit = unit(0.3, "Reach of a teacher's role.")
-    reach_principal: Unit = unit(0.6, "Reach of a principal.")
-    reach_parent: Unit = unit(0.2, "Reach of a parent or community member.")
-    reach_official: Unit = unit(0.9, "Reach of an official.")
-    reach_fellow: Unit = unit(0.35, "Reach of a fellow during the fellowship.")
-    reach_alumni_direct: Unit = unit(0.45, "Reach of an alumnus in a direct-impact role.")
-    reach_alumni_enabler: Unit = unit(0.65, "Reach of an alumnus in a transformational-enabler role.")
-    reach_alumni_policy: Unit = unit(0.9, "Reach of an alumnus in a policy role.")
-    rootedness_local: Unit = unit(0.8, "Local rootedness of teachers, principals, parents.")
-    rootedness_fellow_local: Unit = unit(0.8, "Rootedness of a fellow recruited locally.")
-    rootedness_fellow_other: Unit = unit(0.3, "Rootedness of a fellow from outside the community.")
-    trust_fellow: Unit = unit(0.5, "Mean initial trust of a fellow.")
-    agency_fellow: Unit = unit(0.6, "Mean initial agency of a fellow.")
-    practice_fellow: Unit = unit(0.45, "Initial classroom practice of a fellow (trained in the new practice).")
+    reach_teacher: Unit = unit(0.3, "Reach of a teacher's role.", (0.2, 0.4), 'seed 002: reach of a role; judgement, below principals and officials')
+    reach_principal: Unit = unit(0.6, "Reach of a principal.", (0.45, 0.75), "seed 002: a school leader's reach; judgement")
+    reach_parent: Unit = unit(0.2, "Reach of a parent or community member.", (0.1, 0.3), "seed 002: community members' reach; judgement")
+    reach_official: Unit = unit(0.9, "Reach of an official.", (0.75, 1.0), "seed 002: officials' reach across schools; judgement")
+    reach_fellow: Unit = unit(0.35, "Reach of a fellow during the fellowship.", (0.25, 0.45), "seed 002: a fellow's reach in the classroom and school; judgement")
+    reach_alumni_direct: Unit = unit(0.45, "Reach of an alumnus in a direct-impact role.", (0.35, 0.55), 'seed 002: alumni in direct-impact roles; judgement')
+    reach_alumni_enabler: Unit = unit(0.65, "Reach of an alumnus in a transformational-enabler role.", (0.5, 0.8), 'seed 002: transformational enablers; judgement')
+    reach_alumni_policy: Unit = unit(0.9, "Reach of an alumnus in a policy role.", (0.75, 1.0), 'seed 002: alumni in policy roles; judgement')
+    rootedness_local: Unit = unit(0.8, "Local rootedness of teachers, principals, parents.", (0.65, 0.95), 'seed 002: representation of the communities served; judgement')
+    rootedness_fellow_local: Unit = unit(0.8, "Rootedness of a fellow recruited locally.", (0.65, 0.95), 'seed 002: locally recruited fellows; judgement')
+    rootedness_fellow_other: Unit = unit(0.3, "Rootedness of a fellow from outside the community.", (0.15, 0.45), 'seed 002: fellows from outside the community; judgement')
+    trust_fellow: Unit = unit(0.5, "Mean initial trust of a fellow.", (0.4, 0.6), "fellows arrive with more trust than the old paradigm's 0.35: judgement")
+    agency_fellow: Unit = unit(0.6, "Mean initial agency of a fellow.", (0.5, 0.7), 'selection for agency (seed 000: purpose and potential): judgement')
+    practice_fellow: Unit = unit(0.45, "Initial classroom practice of a fellow (trained in the new practice).", (0.35, 0.55), 'trained in the new practice before placement: judgement')
 
 
 class Dynamics(Strict):
@@ -452,7 +442,8 @@ class Mechanisms(Strict):
 
     contagion: bool = Field(True, description="Engagement responds to engaged ties (the threshold rule).")
     reinforcement: bool = Field(
-        True, description="Engaging needs a weighted count of engaged ties (complex contagion); off: the share alone."
+        True, description="Reinforcement: engaging needs a weighted count of engaged ties (complex contagion) and a "
+        "collective needs a core of leaders; off: the share alone, and leadership from the first engaged person."
     )
     commitment: bool = Field(
         True, description="Purpose-driven people (purpose at the commitment level) engage without social support."

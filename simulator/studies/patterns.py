@@ -374,3 +374,73 @@ def _serial() -> Executor:
     from simulator.sweep.executors import SerialExecutor
 
     return SerialExecutor()
+
+
+def counter_designs(number: int, critical_mass: float, high: float) -> dict[str, list[dict[str, Any]]]:
+    """The designs pattern ``number``'s counter-scenario needs, placed by the base's critical mass.
+
+    The knock-out itself is applied as a parameter set by :func:`run_counters`.
+    """
+    a = stage_a_designs()
+    b = stage_b_designs(critical_mass, high)
+    if number == 1:
+        return {"tipping": a["tipping"]}
+    if number == 2:
+        return {"stop": b["stop"]}
+    if number == 3:
+        return {"technical": a["technical"]}
+    if number in (4, 5):
+        at_high = [{LEVER: int(high)}] if math.isfinite(high) else []
+        other = "recruit" if number == 4 else "spread"
+        return {"tipping": [{LEVER: 0}, *at_high], other: b[other]}
+    if number == 6:
+        return {"modes": a["modes"]}
+    if number == 7:
+        return {"trust": b["trust"]}
+    if number == 8:
+        return {"telangana": a["telangana"]}
+    raise ValueError(f"no pattern {number}")
+
+
+def _evaluate_one(number: int, tables: Mapping[str, pd.DataFrame]) -> PatternResult:
+    empty = pd.DataFrame()
+    a = {k: v for k, v in tables.items() if k in ("tipping", "technical", "modes", "telangana")}
+    b = {k: v for k, v in tables.items() if k not in a}
+    if number in (4, 5):
+        tip = tables.get("tipping", empty)
+        high = tip[LEVER].max() if len(tip) else math.nan
+        at_high = tip[tip[LEVER] == high] if len(tip) else empty
+        other = tables.get("recruit" if number == 4 else "spread", empty)
+        res = (checks.check_comprehensive if number == 4 else checks.check_depth)(at_high, other)
+        zero = tip[tip[LEVER] == 0] if len(tip) else empty
+        res.details["transformed_without_fellows"] = float(checks.transformed(zero).mean()) if len(zero) else math.nan
+        return res
+    return evaluate_set(a, b)[number]
+
+
+def run_counters(
+    out: str | Path,
+    scenario: str | Path,
+    critical_mass: float,
+    high: float,
+    replicates: int = 6,
+    master_seed: int = 2026,
+    executor: Executor | None = None,
+    progress: bool = True,
+    numbers: Sequence[int] = tuple(range(1, 9)),
+) -> dict[int, PatternResult]:
+    """Each pattern's check under its counter-scenario (:data:`COUNTERS`): the knock-out of one mechanism.
+
+    A counter *fails* the pattern when the returned result does not hold. Stage-B runs are
+    placed at the base's critical mass and high cohort, so only the mechanism differs.
+    """
+    out = Path(out)
+    results: dict[int, PatternResult] = {}
+    for number in numbers:
+        knockout = {COUNTERS[number]: False}
+        designs = counter_designs(number, critical_mass, high)
+        tables = run_designs(out / f"counter{number}", Path(scenario), designs, [knockout], replicates,
+                             master_seed + 7919 * number, executor, progress)
+        results[number] = _evaluate_one(number, tables)
+        results[number].details["knockout"] = COUNTERS[number]
+    return results
