@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from ..scenario import load_scenario
+from ..scenario.size import check_fits
 
 __all__ = ["register"]
 
@@ -39,6 +40,7 @@ def run(
     from ..runner import run_scenario
 
     sc = load_scenario(scenario)
+    check_fits(sc, steps, str(scenario))  # refuse before anything is built
     out = out or Path("results") / sc.meta.name
     total = sc.meta.steps if steps is None else steps
     with _progress() as bar:
@@ -56,10 +58,14 @@ def run(
 
 
 def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")]) -> None:
-    """Check scenario files against the schema; exit 2 on the first bad one."""
+    """Check scenario files against the schema and print each run's size; exit 2 on a bad one."""
     for f in files:
         sc = load_scenario(f)
-        console.print(f"[green]ok[/] {f} ({sc.meta.name}, hash {sc.content_hash()[:12]})")
+        size = check_fits(sc, None, str(f))  # a file this machine cannot run is refused
+        console.print(
+            f"ok {f} ({sc.meta.name}, hash {sc.content_hash()[:12]}): {size.describe()}",
+            markup=False, emoji=False, highlight=False,
+        )
 
 
 def compare(
@@ -73,6 +79,8 @@ def compare(
     from ..studies.compare import compare_scenarios
 
     loaded = {str(p): load_scenario(p) for p in scenarios}
+    for name, sc in loaded.items():
+        check_fits(sc, steps, name)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("runs", total=len(loaded) * seeds)
         table, paths = compare_scenarios(

@@ -32,14 +32,15 @@ import hashlib
 import itertools
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from ..scenario.bounded_yaml import YAMLFileError, read_yaml
 from ..scenario.errors import describe_value, problems_from_validation
 from .errors import Problem, SweepError
 from .seeds import design_rng, design_seed, run_seed
@@ -70,6 +71,21 @@ RESERVED_COLUMNS = (
 
 #: Designs whose points are drawn, not enumerated (they need ``samples``).
 SAMPLED_DESIGNS = ("lhs", "sobol", "morris", "saltelli")
+
+
+#: Environment variable that overrides :data:`DEFAULT_MAX_RUNS`.
+MAX_RUNS_ENV = "CLSIM_MAX_RUNS"
+#: Most runs one sweep may hold. The run table of a sweep is built in memory
+#: (about 100 bytes a run, plus the seed derivation, ~2 s per million runs), so the cap
+#: keeps a typo such as ``num: 100000`` on three parameters from allocating gigabytes;
+#: docs/install_and_errors.md gives the measurements.
+DEFAULT_MAX_RUNS = 2_000_000
+
+
+def max_runs() -> int:
+    """The run cap in force: ``$CLSIM_MAX_RUNS`` when set to a positive integer."""
+    raw = os.environ.get(MAX_RUNS_ENV, "").strip().replace("_", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_RUNS
 
 
 class ParameterSpec(BaseModel):
@@ -123,6 +139,15 @@ class ParameterSpec(BaseModel):
                 return "int"
             return "float"
         return "float"
+
+    def axis_size_bound(self) -> int:
+        """An upper bound on ``len(grid_values())``, computed without building it."""
+        if self.values is not None:
+            return len(self.values)
+        num = self.num if self.num is not None else 2
+        if self.resolved_type() == "int":
+            num = min(num, int(math.floor(self.high)) - int(math.ceil(self.low)) + 2)
+        return max(1, num)
 
     def grid_values(self) -> list[Scalar]:
         """The values of this parameter in a full-factorial grid."""
@@ -272,6 +297,13 @@ class SweepSpec(BaseModel):
         both = sorted(set(names) & set(self.outcomes or []))
         if both:
             raise ValueError(f"keys both parameters and outcomes: {both}")
+        limit = max_runs()
+        if self.n_runs > limit:
+            raise ValueError(
+                f"at most {limit:,} runs (points x replicates; set {MAX_RUNS_ENV} to raise "
+                f"the cap, or use fewer values, replicates or a sampled design); found "
+                f"{self.n_points:,} points x {self.replicates:,} replicates = {self.n_runs:,} runs"
+            )
         return self
 
     # -- identity --------------------------------------------------------------------
@@ -396,6 +428,11 @@ class SweepSpec(BaseModel):
     def n_points(self) -> int:
         """Number of design points."""
         if self.design == "grid":
+            # an upper bound without building the axes (int ranges may repeat values);
+            # exact once every axis is small enough to build
+            sizes = [p.axis_size_bound() for p in self.parameters.values()]
+            if math.prod(sizes) > max_runs():
+                return math.prod(sizes)
             return math.prod(len(p.grid_values()) for p in self.parameters.values())
         if self.design == "points":
             return len(self.points or [])
@@ -458,18 +495,12 @@ def load_sweep(path: str | Path) -> SweepSpec:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SweepError(
-            str(path), [Problem("(file)", "an existing file", "no such file")]
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(yaml)"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SweepError(str(path), [Problem(where, "valid YAML", str(problem))]) from None
+        data = read_yaml(path, "sweep file")
+    except YAMLFileError as exc:
+        raise SweepError(str(path), [exc.problem]) from None
     if not isinstance(data, dict):
-        raise SweepError(str(path), [Problem("(top level)", "a mapping", describe_value(data))])
+        kind = "an empty file" if data is None else f"{type(data).__name__}, not a mapping"
+        raise SweepError(str(path), [Problem("(top level)", "a mapping of sweep keys", kind)])
     if "sweep" in data:
         section = data["sweep"]
         if not isinstance(section, dict):

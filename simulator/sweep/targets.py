@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import Problem, SweepError
 from .spec import SweepSpec
 
@@ -79,10 +77,11 @@ def load_base_scenario(path: Path) -> Any:
         simulator.scenario.ScenarioError: the scenario is invalid.
     """
     from simulator.scenario import deep_merge, load_scenario, scenario_from_dict
+    from simulator.scenario.bounded_yaml import YAMLFileError, read_yaml
 
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        data = read_yaml(path, "scenario file")
+    except YAMLFileError:
         return load_scenario(path)  # let the scenario loader phrase the error
     if not isinstance(data, dict) or "sweep" not in data:
         return load_scenario(path)
