@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-import json
 import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from .. import jsonio
 
 __all__ = ["build_report", "render_report"]
 
@@ -114,11 +115,11 @@ def _provenance_section(prov: dict[str, Any], manifests: dict[str, dict[str, Any
                 ]
             )
         )
-        spec_text = _esc(json.dumps(man.get("spec"), indent=2))
+        spec_text = _esc(jsonio.dumps(man.get("spec"), indent=2, default=str))
         parts.append(f"<details><summary>spec</summary><pre>{spec_text}</pre></details>")
     content = prov.get("scenario_content")
     if content:
-        text = _esc(json.dumps(content, indent=2))
+        text = _esc(jsonio.dumps(content, indent=2, default=str))
         parts.append(
             f"<details><summary>scenario (every parameter)</summary><pre>{text}</pre></details>"
         )
@@ -326,7 +327,7 @@ def render_report(results_dir: str | Path) -> str:
     root = Path(results_dir)
     analysis = root / "analysis.json"
     if analysis.is_file():
-        data = json.loads(analysis.read_text(encoding="utf-8"))
+        data = jsonio.loads(analysis.read_text(encoding="utf-8"), numeric_lists=True)
         kind = data.get("kind")
         scen = data.get("provenance", {}).get("scenario_name") or data.get("provenance", {}).get(
             "function"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from simulator.figures.runs import plot_run
 from simulator.runner import RunResult
 from simulator.scenario import Scenario
+
+from ..jsonio import write_json
 
 __all__ = ["write_run"]
 
@@ -27,7 +28,7 @@ def write_run(result: RunResult, out: Path, scenario: Scenario) -> dict[str, Pat
     result.timeseries.to_csv(paths["timeseries_csv"], index=False)
     result.schools.to_parquet(paths["schools_parquet"], index=False)
     summary = {"summary": result.summary, "provenance": result.provenance}
-    paths["summary"].write_text(json.dumps(summary, indent=2, allow_nan=True))
-    paths["scenario"].write_text(json.dumps(scenario.to_dict(), indent=2))
+    write_json(paths["summary"], summary)
+    write_json(paths["scenario"], scenario.to_dict())
     plot_run(result.timeseries, paths["figure"], title=scenario.meta.name)
     return paths

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from .. import jsonio
 from .bounded_yaml import YAMLFileError, read_yaml
 from .errors import Problem, ScenarioError, describe_value, problems_from_validation
 from .schema import ScenarioModel
@@ -36,7 +36,7 @@ class Scenario(ScenarioModel):
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON of every parameter: same content, same hash."""
-        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        canonical = jsonio.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Scenario:

@@ -19,7 +19,6 @@ Layout of a tipping study's directory::
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,9 @@ import pandas as pd
 from simulator.sweep.executors import Executor, SerialExecutor
 from simulator.sweep.spec import SweepSpec, sweep_from_dict
 from simulator.sweep.store import package_version, read_results
+
+from .. import jsonio
+from ..jsonio import write_json
 
 __all__ = [
     "default_lever_values",
@@ -61,20 +63,14 @@ def _json_default(value: Any) -> Any:
 
 
 def write_analysis(out: Path, data: dict[str, Any]) -> Path:
-    """Write ``analysis.json`` atomically (NaN written as ``NaN``, read back by Python)."""
-    import os
-
+    """Write ``analysis.json`` atomically, as strict JSON (a missing number is ``null``)."""
     out.mkdir(parents=True, exist_ok=True)
-    path = out / ANALYSIS_FILE
-    tmp = out / f".{ANALYSIS_FILE}.tmp"
-    tmp.write_text(json.dumps(data, indent=2, default=_json_default), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_json(out / ANALYSIS_FILE, data, default=_json_default)
 
 
 def read_analysis(out: str | Path) -> dict[str, Any]:
     """Read ``analysis.json`` of a study directory."""
-    return json.loads((Path(out) / ANALYSIS_FILE).read_text(encoding="utf-8"))
+    return jsonio.loads((Path(out) / ANALYSIS_FILE).read_text(encoding="utf-8"), numeric_lists=True)
 
 
 def parse_values(text: str, kind: str = "float") -> list[float | int]:

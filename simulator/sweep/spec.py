@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import math
 import os
 from pathlib import Path
@@ -40,6 +39,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from .. import jsonio
 from ..scenario.bounded_yaml import YAMLFileError, read_yaml
 from ..scenario.errors import describe_value, problems_from_validation
 from .errors import Problem, SweepError
@@ -334,7 +334,7 @@ class SweepSpec(BaseModel):
 
     def content_hash(self) -> str:
         """SHA-256 of :meth:`canonical`; the scenario content is hashed separately."""
-        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
+        text = jsonio.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
     def scenario_path(self) -> Path | None:

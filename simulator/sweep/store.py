@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .. import jsonio
 from .errors import Problem, SweepError
 
 __all__ = [
@@ -200,7 +201,10 @@ class ResultStore:
         if path.exists() and not path.is_dir():
             raise SweepError(str(path), [Problem("--out", "a directory", "a file")])
         if path.is_dir() and not existing.is_file():
-            others = [p.name for p in path.iterdir() if not p.name.startswith(".")]
+            others = [
+                p.name for p in path.iterdir() if not p.name.startswith(".") and p.name != LOCK_NAME
+            ]
+            # a lock alone: another sweep has just created this folder (checked below)
             if others:
                 raise SweepError(
                     str(path),
@@ -286,11 +290,21 @@ class ResultStore:
     def _acquire_lock(self) -> None:
         lock = self.path / LOCK_NAME
         me = {"host": socket.gethostname(), "pid": os.getpid()}
+        busy = [
+            Problem(
+                LOCK_NAME,
+                "no other sweep writing this directory",
+                "another sweep that started writing here at the same moment; wait for it, "
+                "or give another --out",
+            )
+        ]
         if lock.exists():
             try:
                 holder = json.loads(lock.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 holder = {}
+            if not holder:  # created but not yet written: its writer is starting now
+                raise SweepError(str(self.path), busy)
             same_host = holder.get("host") == me["host"]
             pid = int(holder.get("pid", -1))
             if not same_host:
@@ -317,9 +331,12 @@ class ResultStore:
                     ],
                 )
             lock.unlink()  # stale: its writer is gone (crash or kill)
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:  # lost the race for the lock
+            raise SweepError(str(self.path), busy) from None
         with os.fdopen(fd, "w") as fh:
-            json.dump(me, fh)
+            fh.write(jsonio.dumps(me))
         self._locked = True
 
     def close(self) -> None:
@@ -341,7 +358,7 @@ class ResultStore:
 
     def write_manifest(self) -> None:
         """Write the manifest atomically."""
-        text = json.dumps(self.manifest, indent=2, sort_keys=True, default=str)
+        text = jsonio.dumps(self.manifest, indent=2, sort_keys=True, default=str)
         _atomic_write_bytes(self.path / MANIFEST_NAME, text.encode("utf-8"))
 
     def record_session(self, info: dict[str, Any]) -> None:
