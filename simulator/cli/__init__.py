@@ -140,10 +140,10 @@ def _interrupted(argv: list[str]) -> int:
 
 
 def _error_types() -> tuple[type[BaseException], ...]:
-    from ..scenario.size import SizeError
+    from ..scenario.size import LimitSettingError, SizeError
     from ..sweep.errors import SweepError
 
-    return (ScenarioError, SweepError, SizeError)
+    return (ScenarioError, SweepError, SizeError, LimitSettingError)
 
 
 def main(argv: list[str] | None = None) -> None:

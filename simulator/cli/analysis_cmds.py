@@ -103,7 +103,7 @@ def _guarded(fn: Callable[[], None]) -> None:
     except (ValueError, KeyError, FileNotFoundError) as exc:
         if os.environ.get("CLSIM_DEBUG"):
             raise
-        if type(exc).__name__ == "SizeError":
+        if type(exc).__name__ in ("SizeError", "LimitSettingError"):
             print_error(str(exc))
             raise typer.Exit(2) from None
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)

@@ -217,6 +217,14 @@ def check_out_file(value: Path | None) -> Path | None:
     return value
 
 
+def check_existing_dir(value: Path | None) -> Path | None:
+    """A folder that must already exist."""
+    if value is not None and not Path(value).expanduser().is_dir():
+        what = "a file" if Path(value).exists() else "no such folder"
+        raise _bad(f"{value}: {what}; give an existing folder")
+    return value
+
+
 def lever_keys() -> list[str]:
     """Every dotted scenario key that holds a value (not a section), in schema order."""
     from ..scenario import scenario_from_dict
@@ -357,6 +365,13 @@ def check_sweep_fits(spec: Any, params: dict[str, Any]) -> Any:
     path = spec.scenario_path()
     if path is None:
         return None
+    if not path.is_file():
+        from ..sweep.errors import Problem, SweepError
+
+        what = "a folder" if path.is_dir() else "no such file"
+        raise SweepError(
+            str(spec.source), [Problem("scenario", "an existing scenario file", f"{spec.scenario!r} ({what})")]
+        )
     base = load_base_scenario(path)
     if spec.fixed:
         base = base.with_overrides(dict(spec.fixed))
@@ -419,7 +434,8 @@ PARAM_CHECKS: dict[str, dict[str, Check]] = {
     "sensitivity": {"out": check_out_dir},
     "report": {"out": check_out_file},
     "validate-classics": {"out": check_out_dir, "summary": check_out_file},
-    "dashboard": {"host": check_host},
+    "dashboard": {"host": check_host, "scenario_dir": check_existing_dir},
+    "docs": {"root": check_existing_dir},
 }
 
 #: ``{command: check(params) -> [(parameter name, message)]}``, run once all are parsed.

@@ -27,6 +27,7 @@ from typing import Any
 
 __all__ = [
     "MEMORY_LIMIT_ENV",
+    "LimitSettingError",
     "RunSize",
     "SizeError",
     "available_memory",
@@ -94,6 +95,14 @@ class SizeError(ValueError):
             f"too large to run: {self.source}: {self.size.describe()}{times}; "
             f"{self.why} is {format_bytes(self.allowed)}. To proceed: " + "; ".join(steps)
         )
+
+
+class LimitSettingError(ValueError):
+    """:data:`MEMORY_LIMIT_ENV` is set to something that is not a size."""
+
+    def render(self) -> str:
+        """The message shown to the user."""
+        return str(self)
 
 
 def format_bytes(n: float, unit_only: bool = False) -> str:
@@ -174,14 +183,14 @@ def memory_limit() -> float | None:
     """The cap of :data:`MEMORY_LIMIT_ENV` in bytes (None when unset).
 
     Raises:
-        ValueError: the variable is set but is not a size such as ``8G`` or ``500M``.
+        LimitSettingError: the variable is set but is not a size such as ``8G``.
     """
     raw = os.environ.get(MEMORY_LIMIT_ENV, "").strip()
     if not raw:
         return None
     m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kmgtKMGT]?)(?:i?[bB])?", raw)
     if not m:
-        raise ValueError(
+        raise LimitSettingError(
             f"{MEMORY_LIMIT_ENV} must be a size such as 8G, 1.5GiB or 500M; found {raw[:40]!r}"
         )
     return float(m.group(1)) * _UNITS[m.group(2).lower()]
