@@ -8,8 +8,11 @@ plain JSON forms. Every writer goes through :func:`dumps` or :func:`write_json`,
 call :func:`json.dumps` with ``allow_nan=False``, so a value that slipped through is an
 error here rather than a broken file.
 
-Readers use :func:`loads`, which also accepts the ``NaN`` tokens of files written by
-earlier versions.
+A ``null`` cannot say whether it was "not given" or "not a number", so a writer whose
+reader needs the numbers back (``analysis.json``) passes ``record_nonfinite=True``: the
+places of the non-finite numbers are listed under ``"_nonfinite"`` and :func:`loads`
+restores them. Readers use :func:`loads`, which also accepts the ``NaN`` tokens of files
+written by earlier versions.
 """
 
 from __future__ import annotations
@@ -20,26 +23,39 @@ import os
 from pathlib import Path, PurePath
 from typing import Any
 
-__all__ = ["dumps", "loads", "to_jsonable", "write_json"]
+__all__ = ["NONFINITE_KEY", "dumps", "loads", "to_jsonable", "write_json"]
 
 
-def to_jsonable(value: Any, default: Any = None) -> Any:
+#: Top-level key under which :func:`dumps` records where non-finite numbers were.
+NONFINITE_KEY = "_nonfinite"
+
+
+def to_jsonable(value: Any, default: Any = None, record: list | None = None, _path: tuple = ()) -> Any:
     """A copy of ``value`` made of dict, list, str, int, float (finite), bool and None.
 
     Args:
         value: any nesting of mappings, sequences, numbers, numpy values, paths, dates.
         default: called on any other object (like :func:`json.dumps`'s ``default``);
             without it such an object raises :class:`TypeError`.
+        record: when given, ``[path, "nan" | "inf" | "-inf"]`` is appended for every
+            non-finite number written as ``null`` (path: the keys and indices to it).
     """
     if isinstance(value, float):
-        return value if math.isfinite(value) else None
+        if math.isfinite(value):
+            return value
+        if record is not None:
+            record.append([list(_path), "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")])
+        return None
     if value is None or isinstance(value, str | bool | int):
         return value
     if isinstance(value, dict):
-        return {str(k) if not isinstance(k, str) else k: to_jsonable(v, default) for k, v in value.items()}
+        return {
+            (k if isinstance(k, str) else str(k)): to_jsonable(v, default, record, (*_path, str(k)))
+            for k, v in value.items()
+        }
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
-        return [to_jsonable(v, default) for v in items]
+        return [to_jsonable(v, default, record, (*_path, i)) for i, v in enumerate(items)]
     if isinstance(value, PurePath):
         return str(value)
     try:
@@ -48,28 +64,34 @@ def to_jsonable(value: Any, default: Any = None) -> Any:
         np = None  # type: ignore[assignment]
     if np is not None:
         if isinstance(value, np.ndarray):
-            return to_jsonable(value.tolist(), default)
+            return to_jsonable(value.tolist(), default, record, _path)
         if isinstance(value, np.generic):
-            return to_jsonable(value.item(), default)
+            return to_jsonable(value.item(), default, record, _path)
     if hasattr(value, "isoformat"):  # datetime, date, pandas Timestamp
         return value.isoformat()
     if default is not None:
-        return to_jsonable(default(value))
+        return to_jsonable(default(value), None, record, _path)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def dumps(value: Any, **kwargs: Any) -> str:
+def dumps(value: Any, *, record_nonfinite: bool = False, **kwargs: Any) -> str:
     """:func:`json.dumps` of :func:`to_jsonable` (value) with ``allow_nan=False``.
 
     ``default`` is passed to :func:`to_jsonable`; ``allow_nan`` is ignored (always off).
+    With ``record_nonfinite`` (a mapping only) the places of NaN and infinities are
+    listed under :data:`NONFINITE_KEY`, so that :func:`loads` can restore them exactly.
     """
     kwargs.pop("allow_nan", None)
     default = kwargs.pop("default", None)
-    return json.dumps(to_jsonable(value, default), allow_nan=False, **kwargs)
+    record: list | None = [] if record_nonfinite else None
+    data = to_jsonable(value, default, record)
+    if record and isinstance(data, dict):
+        data[NONFINITE_KEY] = record
+    return json.dumps(data, allow_nan=False, **kwargs)
 
 
 def write_json(path: str | Path, value: Any, *, indent: int | None = 2, atomic: bool = True, **kwargs: Any) -> Path:
-    """Write ``value`` as strict JSON; atomically (temporary file, then rename) by default."""
+    """Write ``value`` as strict JSON (see :func:`dumps`); atomically by default."""
     path = Path(path)
     text = dumps(value, indent=indent, **kwargs) + "\n"
     if not atomic:
@@ -81,26 +103,20 @@ def write_json(path: str | Path, value: Any, *, indent: int | None = 2, atomic: 
     return path
 
 
-def loads(text: str, numeric_lists: bool = False) -> Any:
-    """Parse JSON; ``NaN`` and ``Infinity`` of files from earlier versions are accepted.
+def loads(text: str) -> Any:
+    """Parse JSON; non-finite numbers recorded by :func:`dumps` come back as floats.
 
-    Args:
-        text: the JSON text.
-        numeric_lists: turn ``null`` inside a list of numbers and nulls (or of nulls
-            only) back into NaN, so that a written array of floats reads back as one (a
-            scalar ``null`` stays ``None``: it may mean "not given" as well as "not a
-            number").
+    ``NaN`` and ``Infinity`` tokens of files written by earlier versions are accepted.
     """
     data = json.loads(text)
-    return _nan_in_lists(data) if numeric_lists else data
-
-
-def _nan_in_lists(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _nan_in_lists(v) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_nan_in_lists(v) for v in value]
-        if items and all(v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in items):
-            return [math.nan if v is None else v for v in items]
-        return items
-    return value
+    if isinstance(data, dict) and isinstance(data.get(NONFINITE_KEY), list):
+        for path, kind in data.pop(NONFINITE_KEY):
+            node = data
+            try:
+                for key in path[:-1]:
+                    node = node[key]
+                if path:
+                    node[path[-1]] = float(kind)
+            except (KeyError, IndexError, TypeError):  # edited by hand; leave it null
+                continue
+    return data

@@ -327,7 +327,7 @@ def render_report(results_dir: str | Path) -> str:
     root = Path(results_dir)
     analysis = root / "analysis.json"
     if analysis.is_file():
-        data = jsonio.loads(analysis.read_text(encoding="utf-8"), numeric_lists=True)
+        data = jsonio.loads(analysis.read_text(encoding="utf-8"))
         kind = data.get("kind")
         scen = data.get("provenance", {}).get("scenario_name") or data.get("provenance", {}).get(
             "function"

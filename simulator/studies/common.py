@@ -65,12 +65,12 @@ def _json_default(value: Any) -> Any:
 def write_analysis(out: Path, data: dict[str, Any]) -> Path:
     """Write ``analysis.json`` atomically, as strict JSON (a missing number is ``null``)."""
     out.mkdir(parents=True, exist_ok=True)
-    return write_json(out / ANALYSIS_FILE, data, default=_json_default)
+    return write_json(out / ANALYSIS_FILE, data, default=_json_default, record_nonfinite=True)
 
 
 def read_analysis(out: str | Path) -> dict[str, Any]:
     """Read ``analysis.json`` of a study directory."""
-    return jsonio.loads((Path(out) / ANALYSIS_FILE).read_text(encoding="utf-8"), numeric_lists=True)
+    return jsonio.loads((Path(out) / ANALYSIS_FILE).read_text(encoding="utf-8"))
 
 
 def parse_values(text: str, kind: str = "float") -> list[float | int]:
