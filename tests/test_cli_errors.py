@@ -190,3 +190,35 @@ def test_help_and_version():
         assert outcome.code == 0 and "Usage:" in outcome.output and "Traceback" not in outcome.output
     version = run_cli(["--version"])
     assert version.code == 0 and version.output.startswith("clsim ") and "Mesa" in version.output
+
+
+def test_ctrl_c_on_a_sweep_says_what_is_saved_and_how_to_resume(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    spec = tmp_path / "long.yaml"
+    spec.write_text(
+        f"scenario: {ROOT / 'tests/data/sweeps/tiny.yaml'}\n"
+        "parameters: {recruit.cohort_size: [0, 6, 12]}\nreplicates: 300\nmaster_seed: 3\n"
+    )
+    out = tmp_path / "out"
+    args = ["sweep", str(spec), "--out", str(out), "-e", "serial", "-q", "--flush-every", "2"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulator", *args], cwd=ROOT, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a terminal's default
+    )
+    deadline = time.monotonic() + 60
+    while not list(out.glob("part-*.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    text, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 130, text
+    assert "Traceback" not in text
+    flat = " ".join(text.split())
+    assert f"saved in {out}" in flat and "run the same command again to resume" in flat
+    assert list(out.glob("part-*.parquet")) and not (out / "_lock").exists()
+    again = run_cli([*args, "--max-runs", "1"])
+    assert again.code == 0 and "already there" in again.output

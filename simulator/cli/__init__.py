@@ -125,17 +125,30 @@ def _subcommand(argv: list[str]) -> str | None:
     return next((a for a in argv if not a.startswith("-")), None)
 
 
+def _option_value(argv: list[str], *names: str) -> str | None:
+    for i, arg in enumerate(argv):
+        for name in names:
+            if arg == name and i + 1 < len(argv):
+                return argv[i + 1]
+            if arg.startswith(name + "="):
+                return arg.split("=", 1)[1]
+    return None
+
+
 def _interrupted(argv: list[str]) -> int:
+    from rich.console import Console
+
     command = _subcommand(argv)
     if command in RESUMABLE:
+        out = _option_value(argv, "--out", "-o")
+        where = f"in {out}" if out else "in the results folder"
         message = (
-            "interrupted (Ctrl-C). The runs that finished are saved in the results folder; "
-            "run the same command again to resume (finished runs are not repeated; "
-            "--overwrite starts over)."
+            f"interrupted (Ctrl-C). The runs that finished are saved {where}; run the same "
+            "command again to resume: finished runs are not repeated (--overwrite starts over)."
         )
     else:
-        message = "interrupted (Ctrl-C); nothing was written for the unfinished run."
-    print_error(message)
+        message = "interrupted (Ctrl-C); the unfinished run wrote nothing."
+    Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False).print(message)
     return 130
 
 
