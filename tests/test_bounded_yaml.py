@@ -6,7 +6,13 @@ import time
 
 import pytest
 
-from simulator.scenario.bounded_yaml import MAX_DEPTH, MAX_NODES, YAMLFileError, parse_yaml, read_yaml
+from simulator.scenario.bounded_yaml import (
+    MAX_DEPTH,
+    MAX_NODES,
+    YAMLFileError,
+    parse_yaml,
+    read_yaml,
+)
 
 
 def error(text: str) -> str:
