@@ -75,11 +75,12 @@ SAMPLED_DESIGNS = ("lhs", "sobol", "morris", "saltelli")
 
 #: Environment variable that overrides :data:`DEFAULT_MAX_RUNS`.
 MAX_RUNS_ENV = "CLSIM_MAX_RUNS"
-#: Most runs one sweep may hold. The run table of a sweep is built in memory
-#: (about 100 bytes a run, plus the seed derivation, ~2 s per million runs), so the cap
-#: keeps a typo such as ``num: 100000`` on three parameters from allocating gigabytes;
-#: docs/install_and_errors.md gives the measurements.
-DEFAULT_MAX_RUNS = 2_000_000
+#: Most runs one sweep may hold. The run table of a sweep is built in memory before
+#: the first run (measured at a million runs: 40 MB of table, 90 MB peak, and 50 s to
+#: derive the seeds on this project's 2-core machine), so the cap keeps a typo such as
+#: ``num: 100000`` on three parameters from allocating without bound; at 0.1-1 s a run a
+#: million runs is days of one core. docs/install_and_errors.md has the figures.
+DEFAULT_MAX_RUNS = 1_000_000
 
 
 def max_runs() -> int:
