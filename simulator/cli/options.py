@@ -284,8 +284,14 @@ def _param_problem(item: str) -> str | None:
     return None
 
 
-def _lever_problems(params: dict[str, Any], lever_params: Iterable[str]) -> list[tuple[str, str]]:
-    """Lever names that are not scenario keys, malformed --param items, unknown outcomes."""
+def _lever_problems(
+    params: dict[str, Any], lever_params: Iterable[str], defaults: set[str]
+) -> list[tuple[str, str]]:
+    """Lever names that are not scenario keys, malformed --param items, unknown outcomes.
+
+    An outcome left at its default is known to be valid (and checking it would import
+    the model just to print a usage error).
+    """
     problems = []
     for name, lever in _levers(params, lever_params):
         key = lever
@@ -299,7 +305,7 @@ def _lever_problems(params: dict[str, Any], lever_params: Iterable[str]) -> list
             _check_lever(key)
         except typer.BadParameter as exc:
             problems.append((name, exc.message))
-    outcomes = params.get("outcome")
+    outcomes = None if "outcome" in defaults else params.get("outcome")
     if outcomes:
         from ..runner import SUMMARY_OUTCOMES
 
@@ -328,16 +334,16 @@ def _study_levers(params: dict[str, Any]) -> dict[str, str | None]:
     return levers
 
 
-def _study_checks(*lever_params: str) -> Callable[[dict[str, Any]], list[tuple[str, str]]]:
+def _study_checks(*lever_params: str) -> Callable[[dict[str, Any], set[str]], list[tuple[str, str]]]:
     """Levers are scenario keys, outcomes are known, and the largest run fits in memory.
 
     Skipped for a ``--function`` stand-in, which takes any parameter names.
     """
 
-    def check(params: dict[str, Any]) -> list[tuple[str, str]]:
+    def check(params: dict[str, Any], defaults: set[str]) -> list[tuple[str, str]]:
         if params.get("function"):
             return []
-        problems = _lever_problems(params, lever_params)
+        problems = _lever_problems(params, lever_params, defaults)
         if not problems:
             _study_size(params, _study_levers(params))  # raises SizeError
         return problems
@@ -438,8 +444,9 @@ PARAM_CHECKS: dict[str, dict[str, Check]] = {
     "docs": {"root": check_existing_dir},
 }
 
-#: ``{command: check(params) -> [(parameter name, message)]}``, run once all are parsed.
-COMMAND_CHECKS: dict[str, Callable[[dict[str, Any]], list[tuple[str, str]]]] = {
+#: ``{command: check(params, names left at their default) -> [(parameter, message)]}``,
+#: run once every parameter is parsed.
+COMMAND_CHECKS: dict[str, Callable[[dict[str, Any], set[str]], list[tuple[str, str]]]] = {
     "tipping": _study_checks("lever", "stop_key"),
     "phase": _study_checks("x", "y"),
     "sensitivity": _study_checks("param"),
@@ -460,12 +467,16 @@ def _wrap_param(param: Any, check: Check) -> None:
     param.callback = callback
 
 
-def _wrap_command(command: Any, check: Callable[[dict[str, Any]], list[tuple[str, str]]]) -> None:
+def _wrap_command(command: Any, check: Callable[[dict[str, Any], set[str]], list[tuple[str, str]]]) -> None:
     inner = command.invoke
     by_name = {p.name: p for p in command.params}
 
     def invoke(ctx: Any) -> Any:
-        problems = check(dict(ctx.params))
+        defaults = {
+            name for name in ctx.params
+            if getattr(ctx.get_parameter_source(name), "name", "") in ("DEFAULT", "DEFAULT_MAP")
+        }
+        problems = check(dict(ctx.params), defaults)
         if problems:
             name, message = problems[0]
             raise typer.BadParameter(message, ctx=ctx, param=by_name.get(name))

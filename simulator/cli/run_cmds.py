@@ -36,11 +36,11 @@ def run(
     out: Annotated[Path | None, typer.Option(help="Results folder (default results/<scenario name>).")] = None,
 ) -> None:
     """Run one scenario and write its time series, summary and figure."""
-    from ..report.run_output import write_run
-    from ..runner import run_scenario
-
     sc = load_scenario(scenario)
     check_fits(sc, steps, str(scenario))  # refuse before anything is built
+    from ..report.run_output import write_run  # heavy imports only for a good file
+    from ..runner import run_scenario
+
     out = out or Path("results") / sc.meta.name
     total = sc.meta.steps if steps is None else steps
     with _progress() as bar:
