@@ -18,7 +18,6 @@ Layout of a tipping study's directory::
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 from pathlib import Path
 from typing import Any
@@ -169,17 +168,34 @@ def load_study_scenario(scenario: Path | None) -> Any:
     return load_base_scenario(Path(scenario))
 
 
-def study_provenance(scenario_obj: Any, scenario: Path | None, function: str | None) -> dict[str, Any]:
-    """Provenance of a study: package version, scenario, hash and time."""
-    return {
-        "package_version": package_version(),
-        "scenario": str(scenario) if scenario is not None else None,
-        "scenario_name": getattr(getattr(scenario_obj, "meta", None), "name", None),
-        "scenario_hash": scenario_obj.content_hash() if scenario_obj is not None else None,
-        "scenario_content": scenario_obj.to_dict() if scenario_obj is not None else None,
-        "function": function,
-        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-    }
+def study_provenance(
+    scenario_obj: Any,
+    scenario: Path | None,
+    function: str | None,
+    master_seed: int | None = None,
+) -> dict[str, Any]:
+    """Provenance of a study (:func:`simulator.provenance.provenance`) plus its scenario.
+
+    Code version and git state, dependency versions, Python, platform, command line,
+    scenario file, name, content hash and every parameter, the stand-in function and the
+    master seed every run seed derives from.
+    """
+    from simulator.provenance import provenance
+
+    record = provenance(
+        scenario=scenario_obj,
+        scenario_path=scenario,
+        master_seed=master_seed,
+        extra={
+            "package_version": package_version(),
+            "function": function,
+            "scenario_content": scenario_obj.to_dict() if scenario_obj is not None else None,
+        },
+    )
+    record.setdefault("scenario", str(scenario) if scenario is not None else None)
+    record.setdefault("scenario_name", None)
+    record.setdefault("scenario_hash", None)
+    return record
 
 
 def executor_or_serial(executor: Executor | None) -> Executor:

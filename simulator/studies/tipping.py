@@ -138,7 +138,7 @@ def tipping_study(
             "min_delta_bic": min_delta_bic,
         },
         "provenance": {
-            **study_provenance(scenario_obj, scenario, function),
+            **study_provenance(scenario_obj, scenario, function, master_seed),
             "sweeps": {"main": read_manifest(out / "sweep")["spec_hash"]},
         },
         "tipping": result.to_dict(),

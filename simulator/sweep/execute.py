@@ -184,8 +184,13 @@ def run_sweep(
         todo = runs[~runs["run_id"].isin(done)]
         if max_runs is not None:
             todo = todo.iloc[:max_runs]
+        from simulator.provenance import provenance
+
+        session_provenance = provenance(master_seed=spec.master_seed)
+        session_provenance.pop("created", None)  # the session records its own start
         store.record_session(
             {
+                "provenance": session_provenance,
                 "executor": executor.name,
                 "workers": executor.workers,
                 "cluster": getattr(executor, "address", None),
