@@ -55,11 +55,33 @@ def run(
     console.print(f"results in [bold]{out}[/]: " + ", ".join(p.name for p in paths.values()))
 
 
-def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")]) -> None:
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Also print every strategy's effective schedule (after extends: and "
+            "programme:) and where each year came from.",
+        ),
+    ] = False,
+) -> None:
     """Check scenario files against the schema; exit 2 on the first bad one."""
     for f in files:
         sc = load_scenario(f)
         console.print(f"[green]ok[/] {f} ({sc.meta.name}, hash {sc.content_hash()[:12]})")
+        if explain:
+            from ..strategies.schedules import effective_schedules
+
+            console.print(f"  effective schedules ({sc.meta.steps} months = {sc.meta.steps / 12:g} years):")
+            for line in effective_schedules(sc, f):
+                use = "" if line.active else " [dim](zero intensity: does nothing)[/]"
+                console.print(
+                    f"  [bold]{line.name}[/] ({line.path}): {line.window(sc.meta.steps)}{use}\n"
+                    f"      start {line.start_year:g}: {line.start_from}\n"
+                    f"      end {line.end_year:g}: {line.end_from}",
+                    highlight=False,
+                )
 
 
 def compare(
