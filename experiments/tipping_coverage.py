@@ -67,10 +67,14 @@ def run_case(name: str, reps: int, n_boot: int, seed: int) -> dict:
         rng = np.random.default_rng([seed, r])
         table = synthetic_sweep(rng, x0, steepness)
         res = estimate_tipping(table, LEVER, n_boot=n_boot, seed=r, bimodality_levels=0)
-        covered += bool(res.ci_low <= x0 <= res.ci_high)
+        lo = res.ci_low if np.isfinite(res.ci_low) else -np.inf
+        hi = res.ci_high if np.isfinite(res.ci_high) else np.inf
+        covered += bool(lo <= x0 <= hi) and res.interval_kind != "none"
         threshold += res.verdict == "threshold"
         warned += bool(getattr(res, "near_edge", False))
         kind = getattr(res, "interval_kind", "bootstrap")
+        if kind == "profile" and not (np.isfinite(res.ci_low) and np.isfinite(res.ci_high)):
+            kind = "profile (open)"
         kinds[kind] = kinds.get(kind, 0) + 1
         widths.append(res.ci_high - res.ci_low)
     return {

@@ -9,7 +9,13 @@ import pytest
 
 from simulator.runner import run_scenario
 from simulator.scenario import load_scenario
-from simulator.sweep import SerialExecutor, read_results, read_timeseries, run_sweep, sweep_from_dict
+from simulator.sweep import (
+    SerialExecutor,
+    read_results,
+    read_timeseries,
+    run_sweep,
+    sweep_from_dict,
+)
 from simulator.sweep.errors import SweepError
 
 TINY = Path(__file__).parent / "data" / "sweeps" / "tiny.yaml"

@@ -99,10 +99,16 @@ def parse_values(text: str, kind: str = "float") -> list[float | int]:
 
 
 def lever_current(scenario: Any, lever: str) -> Any:
-    """The scenario's value of a dotted lever key."""
-    node: Any = scenario.to_dict()
+    """The scenario's effective value of a dotted lever key (schedules resolved).
+
+    Raises:
+        KeyError: the key is not a scenario key.
+    """
+    node: Any = scenario
     for key in lever.replace("__", ".").split("."):
-        node = node[key]
+        if not hasattr(node, key) or key.startswith("_"):
+            raise KeyError(f"{lever!r} is not a scenario key")
+        node = getattr(node, key)
     return node
 
 
@@ -135,6 +141,7 @@ def base_spec(
     design: str = "grid",
     samples: int | None = None,
     common_random_numbers: bool = False,
+    timeseries: dict[str, Any] | None = None,
 ) -> SweepSpec:
     """A sweep spec over ``parameters`` for a scenario file or a function target."""
     data: dict[str, Any] = {
@@ -151,6 +158,8 @@ def base_spec(
         data["steps"] = steps
     if fixed:
         data["fixed"] = fixed
+    if timeseries and function is None:
+        data["timeseries"] = timeseries
     if function is not None:
         data["function"] = function
     else:
