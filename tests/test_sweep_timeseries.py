@@ -62,8 +62,8 @@ def test_resume_gives_the_same_series_and_orphans_are_dropped(tmp_path):
     # a crash between the two writes: a series part whose main part never landed
     orphan = read_timeseries(whole)
     orphan = orphan[orphan["run_id"] == 3].assign(learning_mean=-1.0)
-    (staged / "timeseries").mkdir(exist_ok=True)
-    orphan.to_parquet(staged / "timeseries" / "part-0000000003-deadbeef.parquet", index=False)
+    (staged / "_timeseries").mkdir(exist_ok=True)
+    orphan.to_parquet(staged / "_timeseries" / "part-0000000003-deadbeef.parquet", index=False)
     assert 3 not in set(read_timeseries(staged)["run_id"])  # not in the main table: dropped
     run_sweep(_spec(), staged, executor=SerialExecutor(), progress=False, flush_every=1)
     pd.testing.assert_frame_equal(read_timeseries(staged), read_timeseries(whole))

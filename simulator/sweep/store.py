@@ -5,7 +5,8 @@ Layout of a results directory::
     DIR/_sweep.json          manifest: spec, hashes, versions, column types, sessions
     DIR/_lock                present while a sweep writes here (host, pid)
     DIR/part-*.parquet       one long table split in parts: inputs beside outcomes
-    DIR/timeseries/part-*.parquet   optional: monthly indicators, one row a run and month
+    DIR/_timeseries/part-*.parquet  optional: monthly indicators, one row a run and month
+                             (the leading underscore keeps it out of pandas.read_parquet(DIR))
 
 ``pandas.read_parquet(DIR)`` reads the whole table (files starting with ``_`` or ``.``
 are ignored by Arrow's dataset discovery). Every row carries ``run_id``, ``point_id``,
@@ -21,7 +22,7 @@ by a different spec or scenario is a :class:`~simulator.sweep.errors.SweepError`
 says what differs.
 
 A sweep that keeps time series (``timeseries:`` in the spec) writes a second Parquet
-dataset, ``DIR/timeseries``, with ``run_id``, ``month`` and the chosen indicators. Its
+dataset, ``DIR/_timeseries``, with ``run_id``, ``month`` and the chosen indicators. Its
 parts are written in the same flush as the main table's, just *before* them, so every
 run in the main table has its series; a crash between the two writes leaves a series
 part of runs the main table lacks. Resuming deletes such orphan parts before it reruns
@@ -64,7 +65,7 @@ MANIFEST_NAME = "_sweep.json"
 LOCK_NAME = "_lock"
 PROVENANCE_COLUMNS = ("package_version", "scenario_hash", "spec_hash", "format_version")
 ID_COLUMNS = ("run_id", "point_id", "replicate", "seed")
-TIMESERIES_DIR = "timeseries"
+TIMESERIES_DIR = "_timeseries"
 _ARROW_TYPES = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "str": pa.string()}
 
 
