@@ -486,21 +486,24 @@ def describe_bound(
     if low is not None and high is not None:
         if low == high:
             return phrase(key, low, digits)
-        if entry.value_phrase:
+        if entry.value_phrase.startswith("{v}"):
             return entry.value_phrase.format(
                 v=f"{format_value(low, digits)} to {format_value(high, digits)}"
             )
         return f"{entry.text.lower()} between {format_value(low, digits)} and " + (
             f"{format_value(high, digits)}" + (f" ({entry.unit})" if entry.unit else "")
         )
+    # "at least 14 fellows a year" reads well only when the phrase starts with the value
+    leading = entry.value_phrase.startswith("{v}")
+    unit_text = f" ({entry.unit})" if entry.unit and entry.unit not in ("0-1",) and not leading else ""
     if low is not None:
-        return f"at least {phrase(key, low, digits)}" if entry.value_phrase else (
-            f"{entry.text.lower()} at least {format_value(low, digits)}"
-        )
+        if leading:
+            return f"at least {phrase(key, low, digits)}"
+        return f"{entry.text.lower()} at least {format_value(low, digits)}{unit_text}"
     if high is not None:
-        return f"at most {phrase(key, high, digits)}" if entry.value_phrase else (
-            f"{entry.text.lower()} at most {format_value(high, digits)}"
-        )
+        if leading:
+            return f"at most {phrase(key, high, digits)}"
+        return f"{entry.text.lower()} at most {format_value(high, digits)}{unit_text}"
     return f"any {entry.text.lower()}"
 
 

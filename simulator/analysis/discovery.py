@@ -13,7 +13,8 @@ and never runs a model. Two well-kept algorithms give two views:
   density, with the number of restricted dimensions. A box is chosen on that trajectory:
   the highest-coverage box whose density is at least ``min_density`` (default 0.8), else
   the densest. Each box lists only its restricted dimensions, with the quasi-p value of
-  each restriction (a binomial test of whether dropping it would lower the density), and
+  each restriction (a binomial test of whether dropping it would lower the density;
+  restrictions with quasi-p above 0.05 are dropped and the box measured again), and
   reads in plain words: "at least 14 fellows a year, at most 4 clusters receiving
   fellows, teacher-led collectives: 92% of 180 runs tip (coverage 71%)". After a box is
   chosen, PRIM looks for the next one among the runs left outside (``max_boxes``).
@@ -129,6 +130,7 @@ class DiscoveryResult:
     tree_leaves: list[TreeLeaf]
     tree_accuracy: float
     tree_depth: int
+    tree_text: str = ""
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -205,6 +207,7 @@ def prim_boxes(
     peel_alpha: float = 0.05,
     paste_alpha: float = 0.05,
     mass_min: float = 0.05,
+    max_qp: float = 0.05,
 ) -> tuple[list[DiscoveredBox], list[dict[str, float]]]:
     """PRIM boxes (``prim`` package) and the first box's peeling trajectory.
 
@@ -258,15 +261,31 @@ def prim_boxes(
             if r is not None:
                 restrictions.append(r)
         restrictions.sort(key=lambda r: (math.isnan(r.qp), r.qp))
-        n_runs = int(round(float(stats["mass"]) * y.size))
-        density = float(stats["density"])
-        coverage = float(stats["coverage"])  # of all runs that tipped, not the remaining
+        # A restriction PRIM cannot defend (quasi-p above max_qp) is a sliver peeled by
+        # chance: drop it, as one would with the EMA Workbench's drop_restriction, and
+        # measure the box again on the runs PRIM had not yet assigned to a box.
+        kept = [r for r in restrictions if not (r.qp > max_qp)]
+        remaining = np.zeros(y.size, dtype=bool)
+        remaining[finder.yi_remaining] = True
+        if len(kept) != len(restrictions) and kept:
+            restrictions = kept
+            probe = DiscoveredBox(0, 0, 0, 0, 0, 0, restrictions, choice, "")
+            members = probe.contains(x) & remaining
+            n_runs = int(members.sum())
+            density = float(y[members].mean()) if n_runs else 0.0
+            coverage = float(y[members].sum() / max(1, n_total_cases))
+            mass = n_runs / y.size
+        else:
+            n_runs = int(round(float(stats["mass"]) * y.size))
+            density = float(stats["density"])
+            coverage = float(stats["coverage"])  # of all runs that tipped, not the remaining
+            mass = float(stats["mass"])
         boxes.append(
             DiscoveredBox(
                 index=k + 1,
                 coverage=coverage,
                 density=density,
-                mass=float(stats["mass"]),
+                mass=mass,
                 n_runs=n_runs,
                 n_cases=int(round(density * n_runs)),
                 restrictions=restrictions,
@@ -492,7 +511,12 @@ def discover(
             f"no box reaches a density of {min_density:.0%}; the densest box is shown "
             "(tipping depends on inputs outside the design, or on chance)"
         )
-    leaves, accuracy, _, _ = cart_leaves(x, y, max_depth=tree_depth, seed=seed)
+    leaves, accuracy, tree, features = cart_leaves(x, y, max_depth=tree_depth, seed=seed)
+    from sklearn.tree import export_text
+
+    from simulator.labels import label
+
+    tree_text = export_text(tree, feature_names=[_feature_label(f, label) for f in features])
     return DiscoveryResult(
         inputs=list(x.columns),
         regime_text=regime_text,
@@ -505,5 +529,14 @@ def discover(
         tree_leaves=leaves,
         tree_accuracy=accuracy,
         tree_depth=tree_depth,
+        tree_text=tree_text,
         notes=notes,
     )
+
+
+def _feature_label(feature: str, label: Any) -> str:
+    """A tree feature in words: ``Teacher collectives = teacher_led`` or a label."""
+    key, sep, value = feature.partition("=")
+    from simulator.labels import phrase
+
+    return phrase(key, value) if sep else label(feature)
