@@ -138,7 +138,10 @@ def tree_figure(tree: Any, features: list[str], max_depth: int = 3) -> Figure:
 
     from simulator.analysis.discovery import _feature_label
 
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     fig = Figure(figsize=(12, 5.5))
+    FigureCanvasAgg(fig)  # plot_tree measures text, which needs a renderer
     ax = fig.subplots()
     plot_tree(
         tree,
