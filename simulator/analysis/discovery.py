@@ -369,8 +369,8 @@ def _interval_words(key: str, lo: float | None, hi: float | None) -> str:
 
     entry = get(key)
     name = entry.text.lower()
-    unit = f" {entry.unit}" if entry.unit and entry.unit != "0-1" else ""
-    if entry.value_phrase:
+    unit = f" ({entry.unit})" if entry.unit and entry.unit != "0-1" else ""
+    if entry.value_phrase.startswith("{v}"):
         if lo is not None and hi is not None:
             return f"over {entry.value_phrase.format(v=format_value(lo))} and up to {format_value(hi)}"
         if lo is not None:

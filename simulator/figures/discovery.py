@@ -134,11 +134,10 @@ def box_figure(result: dict[str, Any], table: pd.DataFrame, cases: np.ndarray, i
 
 def tree_figure(tree: Any, features: list[str], max_depth: int = 3) -> Figure:
     """The classification tree (scikit-learn's ``plot_tree``) with labelled features."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from sklearn.tree import plot_tree
 
     from simulator.analysis.discovery import _feature_label
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     fig = Figure(figsize=(12, 5.5))
     FigureCanvasAgg(fig)  # plot_tree measures text, which needs a renderer
