@@ -118,3 +118,21 @@ def test_compare_and_discover_figures_and_reports(tmp_path, captured):
     html = render_report(tmp_path / "cmp") + render_report(tmp_path / "disc")
     assert "runs tipped" in html and "PRIM" in html and "Provenance" in html
     _check(captured, html)
+
+
+def test_a_study_folder_without_its_analysis_is_reported_as_its_sweep(tmp_path, captured):
+    from simulator.sweep import SerialExecutor, run_sweep, sweep_from_dict
+
+    spec = sweep_from_dict(
+        {
+            "function": "simulator.sweep.toy:toy_tipping",
+            "parameters": {"recruit.cohort_size": [0, 40, 80], "recruit.end_year": [4.0, 8.0]},
+            "replicates": 2,
+            "master_seed": 3,
+        }
+    )
+    run_sweep(spec, tmp_path / "phase" / "sweep", executor=SerialExecutor(), progress=False)
+    html = render_report(tmp_path / "phase")  # a phase study that crashed before its analysis
+    assert "did not finish" in html and "Rerun the same command" in html
+    assert "Outcomes against each lever" in html  # a plain sweep's report has figures
+    _check(captured, html)
