@@ -143,7 +143,7 @@ def analyse_ews(
     near_text, control_text = phrase(lever, near), phrase(lever, control)
     if analysed:
         text = (
-            f"Early warnings in {what} before tipping at {near_text} "
+            f"Early warnings ({what}) before tipping at {near_text} "
             f"({len(analysed)} runs with a transition; AR(1) surrogates, p < {alpha:g}): "
             f"lag-1 autocorrelation rose significantly in {count(analysed, 'tau_ar1', 'p_ar1')}, "
             f"variance in {count(analysed, 'tau_var', 'p_var')}, both in {rising}; median Kendall tau "
@@ -156,7 +156,7 @@ def analyse_ews(
         )
     else:
         text = (
-            f"Early warnings: no run at {near_text} had a transition of {what} (rise >= {min_rise:g}) "
+            f"Early warnings: no run at {near_text} had a transition ({what} rising by at least {min_rise:g}) "
             f"after at least {min_length} months, so there is no pre-transition segment to analyse."
         )
     return {
@@ -175,6 +175,6 @@ def analyse_ews(
         "window": window,
         "bandwidth": bandwidth,
         "n_surrogates": n_surrogates,
-        "title": f"Early warnings in {what} before tipping ({near_text})",
+        "title": f"Early warnings ({what}) before tipping, {near_text}",
         "summary": text,
     }
