@@ -85,3 +85,42 @@ def test_bad_input_is_a_clear_error():
     table["final_learning"] = 0.7
     with pytest.raises(ValueError, match="nothing to tell apart"):
         discover(table, [COHORT])
+
+
+def test_discover_command_on_a_sweep_directory_and_its_errors(tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from simulator.cli.discover_cmd import register
+    from simulator.sweep import SerialExecutor, run_sweep, sweep_from_dict
+
+    spec = sweep_from_dict(
+        {
+            "function": "simulator.sweep.toy:toy_tipping",
+            "design": "lhs",
+            "samples": 80,
+            "parameters": {
+                "recruit.cohort_size": {"low": 0, "high": 80, "type": "int"},
+                "recruit.end_year": {"low": 1.0, "high": 15.0},
+            },
+            "master_seed": 4,
+        }
+    )
+    run_sweep(spec, tmp_path / "lhs", executor=SerialExecutor(), progress=False)
+    app = typer.Typer()
+
+    @app.callback()
+    def _group() -> None:
+        """Multi-command mode."""
+
+    register(app)
+    runner = CliRunner()
+    result = runner.invoke(app, ["discover", str(tmp_path / "lhs")])
+    assert result.exit_code == 0, result.output
+    assert "PRIM box 1" in result.output and "fellows a year" in result.output
+    assert (tmp_path / "lhs-discover" / "report.html").is_file()
+    assert (tmp_path / "lhs-discover" / "figures" / "peeling.png").is_file()
+    bad = runner.invoke(app, ["discover", str(tmp_path / "nope.yaml")])
+    assert bad.exit_code == 2 and "--param" in bad.output
+    both = runner.invoke(app, ["discover", str(tmp_path / "lhs"), "-p", "recruit.cohort_size=0:9"])
+    assert both.exit_code == 2 and "not both" in both.output
