@@ -6,7 +6,7 @@ Renders ``RESULTS_DIR/report.html`` (writing it first if missing) and saves the 
 the page as a PNG. Needs Debian's ``chromium`` and the Playwright Python package
 (``executable_path=/usr/bin/chromium``; Playwright's own browser download is not used).
 The README's image was made from ``clsim tipping scenarios/comprehensive.yaml --values
-0:32:9 --seeds 6 --out results/readme-tipping``.
+0:32:9 --seeds 16 --out results/readme-tipping16``.
 """
 
 from __future__ import annotations
