@@ -238,6 +238,16 @@ def _index_position(values: np.ndarray, x: float) -> float:
     return float(np.interp(x, values, np.arange(values.size), left=np.nan, right=np.nan))
 
 
+def _clipped_position(values: np.ndarray, x: float) -> float:
+    if not math.isfinite(x):
+        return float("nan")
+    if x < values.min():
+        return -0.5
+    if x > values.max():
+        return values.size - 0.5
+    return _index_position(values, x)
+
+
 def phase_figure(result: dict[str, Any]) -> Figure:
     """Heatmaps of the mean outcome and P(transformed), one cell per run grid point.
 
@@ -291,8 +301,9 @@ def _draw_critical_line(ax: Any, line: pd.DataFrame, xs: np.ndarray, ys: np.ndar
         if yi is None:
             continue
         cm = _index_position(xs, float(row["critical_mass"]))
-        lo = _index_position(xs, float(row.get("ci_low", float("nan"))))
-        hi = _index_position(xs, float(row.get("ci_high", float("nan"))))
+        # an interval reaching past the grid is drawn to the grid's edge
+        lo = _clipped_position(xs, float(row.get("ci_low", float("nan"))))
+        hi = _clipped_position(xs, float(row.get("ci_high", float("nan"))))
         bracket = row.get("interval_kind") == "bracket"
         if math.isfinite(lo) and math.isfinite(hi):
             lo, hi = min(lo, hi), max(lo, hi)
@@ -315,7 +326,7 @@ def _draw_critical_line(ax: Any, line: pd.DataFrame, xs: np.ndarray, ys: np.ndar
             points_y.append(yi)
     if points_x:
         ax.plot(points_x, points_y, "o-", color="white", mec="black", lw=1.2, label="critical mass")
-        ax.legend(fontsize=7, loc="upper right", framealpha=0.8)
+        ax.legend(fontsize=7, loc="lower right", framealpha=0.85)
 
 
 def sensitivity_figure(result: dict[str, Any]) -> Figure:
