@@ -215,7 +215,9 @@ def register(app: typer.Typer) -> None:
         delta: DeltaOpt = None,
         master_seed: SeedOpt = 20240601,
         steps: StepsOpt = None,
-        boot: Annotated[int, typer.Option(min=100, help="Bootstrap resamples.")] = 1000,
+        boot: Annotated[
+            int, typer.Option(min=200, help="Bootstrap resamples (at least 200: 5 in each 2.5% tail).")
+        ] = 1000,
         hysteresis: Annotated[
             bool, typer.Option(help="Also run with the strategy stopped early.")
         ] = True,

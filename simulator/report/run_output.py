@@ -1,4 +1,4 @@
-"""Write one run's results folder: tables, summary with provenance, scenario and figure."""
+"""Write one run's results folder: tables, summary with full provenance, scenario and figure."""
 
 from __future__ import annotations
 
@@ -27,7 +27,10 @@ def write_run(result: RunResult, out: Path, scenario: Scenario) -> dict[str, Pat
     result.timeseries.to_parquet(paths["timeseries_parquet"], index=False)
     result.timeseries.to_csv(paths["timeseries_csv"], index=False)
     result.schools.to_parquet(paths["schools_parquet"], index=False)
-    summary = {"summary": result.summary, "provenance": result.provenance}
+    from simulator.provenance import provenance
+
+    full = provenance(scenario=scenario, seeds=[result.provenance.get("seed", 0)])
+    summary = {"summary": result.summary, "provenance": {**full, **result.provenance}}
     write_json(paths["summary"], summary)
     write_json(paths["scenario"], scenario.to_dict())
     plot_run(result.timeseries, paths["figure"], title=scenario.meta.name)

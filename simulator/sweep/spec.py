@@ -16,6 +16,7 @@ path, what was expected and what was found (like :class:`simulator.scenario.Scen
       replicates: 20
       master_seed: 20240601
       outcomes: [final_learning, learning_gain]
+      timeseries: {outcomes: [learning_mean, engaged_share], every: 12}  # optional
 
 A spec expands into a design table (one row a *point*, one column a parameter) and a
 run table (``points x replicates`` rows). Run ids are replicate-major
@@ -48,6 +49,7 @@ from .seeds import design_rng, design_seed, run_seed
 __all__ = [
     "ParameterSpec",
     "SweepSpec",
+    "TimeseriesSpec",
     "load_sweep",
     "sweep_from_dict",
     "RESERVED_COLUMNS",
@@ -190,6 +192,19 @@ class ParameterSpec(BaseModel):
         return str(value)
 
 
+class TimeseriesSpec(BaseModel):
+    """Keep monthly indicators of every run, as a second dataset keyed by run id.
+
+    ``outcomes`` are indicator names (:data:`simulator.indicators.INDICATORS`), ``every``
+    the sampling interval in months (1 keeps every month; the last month is always kept).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    outcomes: list[str] = Field(..., min_length=1, max_length=200)
+    every: int = Field(1, ge=1, le=1200)
+
+
 class SweepSpec(BaseModel):
     """A validated sweep: base scenario (or function), design, replicates, seed, outcomes."""
 
@@ -225,6 +240,9 @@ class SweepSpec(BaseModel):
     master_seed: int = Field(..., ge=0, lt=2**63)
     common_random_numbers: bool = False
     outcomes: list[str] | None = Field(None, min_length=1)
+    timeseries: TimeseriesSpec | None = Field(
+        None, description="Also keep monthly indicators of every run (a second dataset)."
+    )
 
     _source: str = PrivateAttr("<dict>")
     _base_dir: Path | None = PrivateAttr(None)
@@ -328,6 +346,8 @@ class SweepSpec(BaseModel):
     def canonical(self) -> dict[str, Any]:
         """The spec content that defines the runs (no name, description or file path)."""
         data = self.model_dump(mode="json", exclude={"name", "description", "scenario"})
+        if data.get("timeseries") is None:
+            data.pop("timeseries", None)  # specs without it keep the hashes they had
         data["parameters"] = {
             k: {f: v for f, v in p.items() if v is not None} for k, p in data["parameters"].items()
         }
