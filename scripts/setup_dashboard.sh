@@ -3,7 +3,8 @@
 #
 #   scripts/setup_dashboard.sh VENV_PATH
 #
-# 1. installs the dashboard's Python packages into the venv (no-op when present);
+# 1. installs the dashboard's Python packages into the venv (no-op when present; the
+#    versions of requirements/lock-py<X.Y>.txt when that lock exists);
 # 2. fills Solara's CDN proxy cache (<sys.prefix>/share/solara/cdn/<name>@<version>/)
 #    with the front-end packages the installed Solara asks for, taken from the npm
 #    registry with `npm pack`, so that the served page never needs the internet;
@@ -31,8 +32,17 @@ for r in map(Requirement, reqs):
     if not r.specifier.contains(md.version(r.name), prereleases=True):
         raise SystemExit(1)
 PYCHECK
-    echo "setup_dashboard: installing ${DASHBOARD_REQS[*]}"
-    "$PY" -m pip install --quiet "${DASHBOARD_REQS[@]}"
+    # The locked versions when this Python line has a lock (as scripts/setup.sh does),
+    # the newest allowed ones otherwise or under CLSIM_UNLOCKED=1.
+    LINE="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+    LOCK="$(cd "$(dirname "$0")/.." && pwd)/requirements/lock-py$LINE.txt"
+    if [[ "${CLSIM_UNLOCKED:-0}" != "1" && -f "$LOCK" ]]; then
+        echo "setup_dashboard: installing the locked versions of $LOCK"
+        "$PY" -m pip install --quiet --require-hashes -r "$LOCK"
+    else
+        echo "setup_dashboard: installing ${DASHBOARD_REQS[*]}"
+        "$PY" -m pip install --quiet "${DASHBOARD_REQS[@]}"
+    fi
 fi
 
 # -- 2. Solara front-end assets -------------------------------------------------------

@@ -388,7 +388,10 @@ cycles are rejected), then the child is deep-merged over it: nested sections mer
 by key, and any other value (a number, a text, a list such as
 `convene.convenings.roles`) replaces the parent's value whole. The merged result is
 validated as one scenario, so a cross-field check (such as `end_year >= start_year`)
-applies to the combination of parent and child. Files are read with `yaml.safe_load`.
+applies to the combination of parent and child. Files are read with PyYAML's safe
+loader within limits (at most 1 MiB, 64 levels of nesting, 200,000 values with aliases
+expanded, each key once per mapping; `extends` must name a `.yaml`/`.yml` file): see
+`docs/install_and_errors.md`.
 
 ## Overrides
 

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from .roles import AlumniTrack, OfficialLevel, Role
 from .scenario import Scenario
 
-__all__ = ["Layout", "build_layout", "cohort_months"]
+__all__ = ["Layout", "build_layout", "cohort_months", "placement_area"]
 
 IntArray = NDArray[np.int64]
 
@@ -92,6 +92,38 @@ class Layout:
         return np.arange(self.n_clusters) // self.clusters_per_district
 
 
+def placement_area(scenario: Scenario, rng: np.random.Generator) -> IntArray:
+    """The clusters that receive fellows, sorted.
+
+    ``placement: spread`` is every cluster. ``clustered`` uses, in this order:
+    ``placement_districts`` (a list names the districts; a number above 0 draws that many
+    at random) and then every cluster of those districts; otherwise
+    ``placement_clusters`` (a list names the clusters; a number draws that many at
+    random). Named places use no random numbers; drawn ones use the run's generator.
+    """
+    sysp, rec = scenario.system, scenario.recruit
+    n_districts = sysp.districts
+    n_clusters = n_districts * sysp.clusters_per_district
+    if rec.placement != "clustered":
+        return np.arange(n_clusters, dtype=np.int64)
+    districts = rec.placement_districts
+    if isinstance(districts, list) or districts > 0:
+        if isinstance(districts, list):
+            chosen = np.sort(np.asarray(districts, dtype=np.int64))
+        else:
+            k = min(districts, n_districts)
+            chosen = np.sort(rng.choice(n_districts, size=k, replace=False))
+        return (
+            chosen[:, None] * sysp.clusters_per_district
+            + np.arange(sysp.clusters_per_district)[None, :]
+        ).ravel()
+    clusters = rec.placement_clusters
+    if isinstance(clusters, list):
+        return np.sort(np.asarray(clusters, dtype=np.int64))
+    k = min(clusters, n_clusters)
+    return np.sort(rng.choice(n_clusters, size=k, replace=False))
+
+
 def build_layout(scenario: Scenario, rng: np.random.Generator) -> Layout:
     """Lay out every agent slot and place the fellows, using the run's generator."""
     sysp = scenario.system
@@ -122,18 +154,7 @@ def build_layout(scenario: Scenario, rng: np.random.Generator) -> Layout:
     rec = scenario.recruit
     n_fellows = rec.cohort_size * len(months)
     fellows = n_local + n_off + np.arange(n_fellows, dtype=np.int64)
-    if rec.placement == "clustered" and rec.placement_districts > 0:
-        k = min(rec.placement_districts, n_districts)
-        chosen = np.sort(rng.choice(n_districts, size=k, replace=False))
-        placement_clusters = (
-            chosen[:, None] * sysp.clusters_per_district
-            + np.arange(sysp.clusters_per_district)[None, :]
-        ).ravel()
-    elif rec.placement == "clustered":
-        k = min(rec.placement_clusters, n_clusters)
-        placement_clusters = np.sort(rng.choice(n_clusters, size=k, replace=False))
-    else:
-        placement_clusters = np.arange(n_clusters)
+    placement_clusters = placement_area(scenario, rng)
     # Spread evenly over the schools of the placement area, in random order, so that
     # "spread" means one fellow a school before any school gets two.
     area_schools = (

@@ -218,3 +218,22 @@ def test_mesa_fold_model_runs_and_records():
     assert len(frame) == 21
     assert frame["c"].iloc[-1] == pytest.approx(1.2)
     assert 8.0 < model.x < 9.5  # near the upper equilibrium (8.89 at c = 1)
+
+
+def test_bandwidth_is_in_the_ksmooth_convention_of_dakos_et_al():
+    """R's ksmooth(kernel = "normal", bandwidth = b) puts the kernel's quartiles at +/- b/4."""
+    from scipy.stats import norm
+
+    from simulator.analysis.ews_recipe import KSMOOTH_SD_PER_BANDWIDTH
+
+    n, b = 200, 0.1
+    sd = KSMOOTH_SD_PER_BANDWIDTH * b * n
+    assert norm.ppf(0.75) * sd == pytest.approx(b * n / 4)
+    rng = np.random.default_rng(5)
+    x = np.cumsum(rng.normal(size=n))
+    t = np.arange(n)
+    weights = norm.pdf((t[:, None] - t[None, :]) / sd)
+    expected = (weights @ x) / weights.sum(axis=1)
+    trend, _ = gaussian_detrend(x, b)
+    # scipy truncates the kernel at 4 sd; the explicit sum does not
+    assert np.max(np.abs(trend - expected)) < 1e-3 * np.ptp(x)

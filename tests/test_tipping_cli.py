@@ -52,8 +52,8 @@ def test_tipping_on_a_stand_in_model_then_resume_and_report(app, tmp_path):
     ]
     first = invoke(app, *args)
     assert first.exit_code == 0, first.output
-    assert "Critical mass: recruit.cohort_size" in first.output
-    assert "Strategy stopped with recruit.end_year = 6" in first.output
+    assert "Critical mass: Fellows recruited a year" in first.output
+    assert "Strategy stopped: recruitment end at 6" in first.output
     data = json.loads((out / "analysis.json").read_text())
     assert data["kind"] == "tipping" and data["tipping"]["verdict"] == "threshold"
     assert 25 < data["tipping"]["critical_mass"] < 50

@@ -16,8 +16,15 @@ The usual recipe, implemented here:
    (:func:`ews_test`).
 
 Conventions: samples are equally spaced; ``window`` and ``bandwidth`` are fractions of
-the series length (``window = 0.5`` is Dakos et al.'s default half-length window;
-``bandwidth`` is the standard deviation of the Gaussian kernel). The indicator at time
+the series length (``window = 0.5`` is Dakos et al.'s default half-length window).
+``bandwidth`` follows Dakos et al.'s convention, that of R's ``ksmooth(kernel =
+"normal")`` used by their *earlywarnings* package: the kernel is scaled so that its
+quartiles sit at +/- ``bandwidth / 4``, i.e. its standard deviation is
+``bandwidth / (4 * qnorm(0.75)) = 0.3706 * bandwidth`` (:data:`KSMOOTH_SD_PER_BANDWIDTH`).
+Earlier clsim versions (before this note) used ``bandwidth`` as the standard deviation
+itself, a kernel 2.7 times wider than the same number in Dakos et al.; ewstools'
+``bandwidth`` is also a standard deviation (pass ``0.3706 * bandwidth`` to match). The
+indicator at time
 ``t`` uses the window ending at ``t``, so the first ``window - 1`` values are NaN.
 Variance is the sample variance (``ddof = 1``); lag-1 autocorrelation is the Pearson
 correlation of the window's consecutive pairs.
@@ -48,6 +55,7 @@ __all__ = [
     "ar1_surrogates",
     "ews_indicators",
     "ews_test",
+    "KSMOOTH_SD_PER_BANDWIDTH",
     "gaussian_detrend",
     "kendall_trend",
     "kendall_trends",
@@ -80,18 +88,24 @@ def _window_length(window: float, length: int) -> int:
     return w
 
 
+#: Standard deviation of R's ``ksmooth`` normal kernel per unit of its ``bandwidth``:
+#: the quartiles are at +/- bandwidth/4, so sd = 0.25 / qnorm(0.75).
+KSMOOTH_SD_PER_BANDWIDTH = 0.25 / 0.6744897501960817
+
+
 def gaussian_detrend(series: ArrayLike, bandwidth: float = 0.1) -> tuple[FloatArray, FloatArray]:
     """Split a series into a Gaussian-kernel trend and the residuals.
 
     The trend at ``t`` is the kernel-weighted mean ``sum_s K(t - s) x_s / sum_s K(t - s)``
-    with a Gaussian kernel of standard deviation ``bandwidth * len(series)`` samples,
-    renormalised at the edges (a Nadaraya-Watson smoother, as R's ``ksmooth`` in Dakos
-    et al.'s *earlywarnings*).
+    with a Gaussian kernel renormalised at the edges (a Nadaraya-Watson smoother, R's
+    ``ksmooth`` in Dakos et al.'s *earlywarnings*). The kernel's standard deviation is
+    ``KSMOOTH_SD_PER_BANDWIDTH * bandwidth * len(series)`` samples (``ksmooth``'s
+    bandwidth convention; see the module notes).
 
     Args:
         series: equally spaced samples.
-        bandwidth: kernel standard deviation as a fraction of the length; 0 disables
-            detrending (trend = mean).
+        bandwidth: ``ksmooth`` bandwidth as a fraction of the length (Dakos et al.'s
+            convention); 0 disables detrending (trend = mean).
 
     Returns:
         ``(trend, residual)`` with ``series = trend + residual``.
@@ -102,7 +116,7 @@ def gaussian_detrend(series: ArrayLike, bandwidth: float = 0.1) -> tuple[FloatAr
     if bandwidth == 0:
         trend = np.full_like(x, x.mean())
         return trend, x - trend
-    sigma = bandwidth * x.size
+    sigma = KSMOOTH_SD_PER_BANDWIDTH * bandwidth * x.size
     num = gaussian_filter1d(x, sigma, mode="constant", cval=0.0, truncate=4.0)
     den = gaussian_filter1d(np.ones_like(x), sigma, mode="constant", cval=0.0, truncate=4.0)
     trend = num / den
@@ -174,7 +188,7 @@ def ews_indicators(
     Args:
         series: equally spaced samples (a pandas Series keeps its index).
         window: rolling-window length as a fraction of the series length.
-        bandwidth: Gaussian-kernel standard deviation as a fraction of the length
+        bandwidth: ``ksmooth`` bandwidth (Dakos et al.) as a fraction of the length
             (0: no detrending, only the mean is removed).
 
     Returns:
@@ -351,7 +365,7 @@ def ews_test(
     Args:
         series: equally spaced samples, in time order, ending before the transition.
         window: rolling window, fraction of the length.
-        bandwidth: detrending kernel standard deviation, fraction of the length.
+        bandwidth: detrending ``ksmooth`` bandwidth (Dakos et al.), fraction of the length.
         n_surrogates: number of surrogate series (0 skips the test; p-values NaN).
         method: ``"ar1"`` or ``"phase"``.
         rng: the generator for the surrogates (required when ``n_surrogates > 0``).

@@ -137,21 +137,26 @@ def analyse_ews(
     def count(rows: list[dict[str, Any]], tau: str, p: str) -> int:
         return sum(1 for r in rows if r[tau] > 0 and r[p] < alpha)
 
+    from simulator.labels import label, phrase
+
+    what = label(series).lower()
+    near_text, control_text = phrase(lever, near), phrase(lever, control)
     if analysed:
         text = (
-            f"Early warnings in {series} before tipping at {lever} = {near:g} "
+            f"Early warnings ({what}) before tipping at {near_text} "
             f"({len(analysed)} runs with a transition; AR(1) surrogates, p < {alpha:g}): "
             f"lag-1 autocorrelation rose significantly in {count(analysed, 'tau_ar1', 'p_ar1')}, "
             f"variance in {count(analysed, 'tau_var', 'p_var')}, both in {rising}; median Kendall tau "
             f"{median(analysed, 'tau_ar1'):.2f} (AR1), {median(analysed, 'tau_var'):.2f} (variance). "
-            f"Controls at {lever} = {control:g} ({len(control_rows)} runs, same length): "
+            f"Controls at {control_text} ({len(control_rows)} runs, same length): "
             f"AR1 rose in {count(control_rows, 'tau_ar1', 'p_ar1')}, variance in "
             f"{count(control_rows, 'tau_var', 'p_var')}; median tau {median(control_rows, 'tau_ar1'):.2f} (AR1), "
-            f"{median(control_rows, 'tau_var'):.2f} (variance)."
+            f"{median(control_rows, 'tau_var'):.2f} (variance). Detrending bandwidth "
+            f"{bandwidth:g} of the segment in Dakos et al.'s ksmooth convention; window {window:g}."
         )
     else:
         text = (
-            f"Early warnings: no run at {lever} = {near:g} had a transition of {series} (rise >= {min_rise:g}) "
+            f"Early warnings: no run at {near_text} had a transition ({what} rising by at least {min_rise:g}) "
             f"after at least {min_length} months, so there is no pre-transition segment to analyse."
         )
     return {
@@ -170,6 +175,6 @@ def analyse_ews(
         "window": window,
         "bandwidth": bandwidth,
         "n_surrogates": n_surrogates,
-        "title": f"Early warnings in {series} before tipping ({lever} = {near:g})",
+        "title": f"Early warnings ({what}) before tipping, {near_text}",
         "summary": text,
     }

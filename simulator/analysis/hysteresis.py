@@ -79,10 +79,13 @@ class HysteresisResult:
 
     def summary(self) -> str:
         """Plain-language lines for the terminal and the report."""
+        from simulator.labels import label
+
         lines = [
-            f"Strategy stopped with {self.stop_key} = {self.stop_value:g}: "
+            f"Strategy stopped: {label(self.stop_key).lower()} at {self.stop_value:g}: "
             f"gains retained {self.retention_above:.0%} above the critical mass "
-            f"({self.lever} > {self.ci_high:.4g}) and {self.retention_below:.0%} below it "
+            f"({label(self.lever).lower()} > {self.ci_high:.4g}) and "
+            f"{self.retention_below:.0%} below it "
             f"(< {self.ci_low:.4g}); difference {self.difference:+.2f} "
             f"(95% CI {self.difference_ci[0]:+.2f} to {self.difference_ci[1]:+.2f}).",
             f"P(transformed) of stopped runs: {self.p_stopped_above:.2f} above, "

@@ -2,8 +2,13 @@
 
 Reads a two-lever grid sweep. For every value of the second lever (``y``), the first
 lever's (``x``) critical mass is estimated with :func:`estimate_tipping`; where
-P(transformed) crosses 1/2 inside the range, the estimate and its interval trace the
+P(transformed) crosses 1/2 inside the range, the estimate and its interval (or, where
+the runs separate completely, the bracket between two lever values) trace the
 critical-mass line drawn over the heatmaps.
+
+Any grid is accepted: rows with fewer than three values of ``x``, rows where no run or
+every run is transformed, incomplete grids (cells never run are NaN, not filled in) and
+rows whose estimate fails are reported row by row with the reason, never as a crash.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ class PhaseDiagram:
     n: list[list[int]]
     regime_text: str
     critical_line: list[dict[str, Any]]
+    outcome: str = "final_learning"
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (JSON-ready)."""
@@ -40,15 +46,26 @@ class PhaseDiagram:
 
     def summary(self) -> str:
         """One line per ``y`` value with the critical mass of ``x``."""
+        from simulator.labels import label, phrase
+
         lines = [f"Transformed regime: {self.regime_text}"]
+        x_name = label(self.x).lower()
         for row in self.critical_line:
+            where = phrase(self.y, row["y"])
             if math.isfinite(row["critical_mass"]):
+                if row.get("interval_kind") == "bracket":
+                    interval = f"between {row['ci_low']:.4g} and {row['ci_high']:.4g}: a bracket"
+                elif math.isfinite(row["ci_low"]):
+                    interval = f"95% CI {row['ci_low']:.4g} to {row['ci_high']:.4g}"
+                else:
+                    interval = "no interval"
+                edge = f"; near the {'upper' if row.get('near_edge') == 'high' else 'lower'} edge" if row.get("near_edge") else ""
                 lines.append(
-                    f"{self.y} = {row['y']:g}: critical {self.x} = {row['critical_mass']:.4g} "
-                    f"(95% CI {row['ci_low']:.4g} to {row['ci_high']:.4g}; {row['verdict']})"
+                    f"{where}: critical {x_name} = {row['critical_mass']:.4g} "
+                    f"({interval}; {row['verdict']}{edge})"
                 )
             else:
-                lines.append(f"{self.y} = {row['y']:g}: no crossing of 1/2 in range")
+                lines.append(f"{where}: {row.get('reason') or 'no crossing of 1/2 in range'}")
         return "\n".join(lines)
 
 
@@ -95,13 +112,30 @@ def phase_diagram(
             "critical_mass": float("nan"),
             "ci_low": float("nan"),
             "ci_high": float("nan"),
+            "interval_kind": "none",
+            "near_edge": None,
             "verdict": "too few x values",
+            "reason": f"only {sub[x].nunique()} value(s) of the first lever were run here (need 3)",
         }
-        if sub[x].nunique() >= 3:
-            est = estimate_tipping(sub, x, fixed, n_boot=n_boot, seed=seed, bimodality_levels=0)
-            if est.crosses:
-                row.update(critical_mass=est.critical_mass, ci_low=est.ci_low, ci_high=est.ci_high)
-            row["verdict"] = est.verdict
+        valid = sub[[x, regime.outcome]].dropna()
+        if valid[x].nunique() >= 3:
+            try:
+                est = estimate_tipping(
+                    valid, x, fixed, n_boot=n_boot, seed=seed, bimodality_levels=0
+                )
+            except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
+                row.update(verdict="not estimated", reason=f"the estimate failed: {exc}")
+            else:
+                row["verdict"] = est.verdict
+                row["reason"] = "" if est.crosses else (est.reasons[0] if est.reasons else "")
+                if est.crosses:
+                    row.update(
+                        critical_mass=est.critical_mass,
+                        ci_low=est.ci_low,
+                        ci_high=est.ci_high,
+                        interval_kind=est.interval_kind,
+                        near_edge=est.near_edge,
+                    )
         line.append(row)
     return PhaseDiagram(
         x=x,
@@ -113,4 +147,5 @@ def phase_diagram(
         n=count.fillna(0).astype(int).to_numpy().tolist(),
         regime_text=regime.describe(cut if regime.delta is not None else None),
         critical_line=line,
+        outcome=regime.outcome,
     )

@@ -91,12 +91,20 @@ class SensitivityResult:
 
     def summary(self) -> str:
         """The most influential parameter for each outcome."""
+        from simulator.labels import label
+
         lines = []
         for outcome, records in self.indices.items():
             key = "mu_star" if self.method == "morris" else "ST"
+            name = "mu*" if key == "mu_star" else key
             ranked = sorted(records, key=lambda r: -np.nan_to_num(r[key], nan=-np.inf))
-            top = ", ".join(f"{r['parameter']} ({key} {r[key]:.3g})" for r in ranked[:3])
-            lines.append(f"{outcome}: {top}")
+            top = ", ".join(f"{label(r['parameter']).lower()} ({name} {r[key]:.3g})" for r in ranked[:3])
+            lines.append(f"{label(outcome)}: {top}")
+        if self.method == "morris" and self.samples < 10:
+            lines.append(
+                f"Warning: only {self.samples} Morris trajectories; the ranking is unstable "
+                "(use at least 10)."
+            )
         return "\n".join(lines)
 
 

@@ -10,9 +10,22 @@ never runs a model. The steps, each documented in ``docs/analysis.md``:
 2. **Critical mass.** A logistic regression of the 0/1 regime on the lever, with
    Firth's bias reduction (:mod:`simulator.analysis.logistic`); the critical mass is
    the lever value where the fitted probability is 1/2, ``-b0/b1``.
-3. **Interval.** A stratified bootstrap: runs are resampled with replacement *within*
-   each lever value (seeds are the independent units; the design stays fixed), the
-   logistic is refitted, and the percentile interval of ``-b0/b1`` is reported.
+3. **Interval.** The profile penalised-likelihood interval of ``-b0/b1``
+   (:func:`~simulator.analysis.logistic.profile_midpoint_interval`, as R's ``logistf``;
+   Heinze & Schemper 2002): every midpoint whose profile likelihood is within
+   ``chi2_1(0.95)/2`` of the maximum. On synthetic sweeps it covers the true critical
+   mass at least 95% of the time, also near the edge of the range, where the percentile
+   bootstrap of earlier versions fell to 0.89 (``experiments/tipping_coverage.py``;
+   ``docs/analysis.md``). A stratified bootstrap (runs resampled with replacement
+   *within* each lever value; seeds are the independent units, the design stays fixed)
+   still gives the intervals of the width and the rate, the band around the fitted
+   curve, and its own percentile interval of the midpoint (``boot_ci``, for
+   comparison). When the data *separate* completely (every run up to lever value ``a``
+   untransformed, every run from the next value ``b`` transformed), the data only say
+   that the transition lies between ``a`` and ``b``: the interval is then the
+   **bracket** ``[a, b]``, reported with that reason (``interval_kind = "bracket"``),
+   never a zero-width interval. A bootstrap too small to give a percentile interval
+   (fewer than 5 resamples in each tail) is refused.
 4. **Steepness.** The logistic slope, the 10-90% width ``2 ln 9 / |b1|`` (lever units)
    and the steepest rate ``b1/4`` (probability per lever unit), with bootstrap intervals.
 5. **Is there a threshold at all?** A logistic fitted to 0/1 data always has a
@@ -26,7 +39,12 @@ never runs a model. The steps, each documented in ``docs/analysis.md``:
    (default 1/2) of the range. Otherwise the verdict is ``no threshold`` and the
    reasons say which test failed; with fewer than five lever values it is
    ``inconclusive``.
-6. **Bimodality** of the outcome across seeds at the lever values nearest the critical
+6. **Near the edge.** A critical mass whose interval comes within one lever spacing of
+   the lowest or highest explored value (or that has fewer than two explored values
+   beyond its interval) leans on the logistic's shape where the plateau is not
+   observed; it always carries a warning naming the edge and how to widen the range
+   (``near_edge``), whatever the verdict.
+7. **Bimodality** of the outcome across seeds at the lever values nearest the critical
    mass (:mod:`simulator.analysis.bimodality`).
 """
 
@@ -42,9 +60,12 @@ from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
 from .bimodality import assess_bimodality, bimodality_coefficient, dip_test
-from .logistic import fit_logistic, fit_logistic_batch, logistic
+from .logistic import fit_logistic, fit_logistic_batch, logistic, profile_midpoint_interval
 
 __all__ = [
+    "MIN_TAIL_RESAMPLES",
+    "min_resamples",
+    "separation_bracket",
     "Regime",
     "TippingResult",
     "CurveComparison",
@@ -60,6 +81,30 @@ __all__ = [
 DEFAULT_OUTCOME = "final_learning"
 #: Default absolute cut: a run is transformed when ``final_learning >= 0.55``.
 DEFAULT_THRESHOLD = 0.55
+#: A percentile interval needs at least this many bootstrap resamples in each tail.
+MIN_TAIL_RESAMPLES = 5
+
+
+def min_resamples(confidence: float) -> int:
+    """Fewest bootstrap resamples that leave :data:`MIN_TAIL_RESAMPLES` in each tail."""
+    return math.ceil(MIN_TAIL_RESAMPLES / ((1.0 - confidence) / 2.0) - 1e-9)
+
+
+def check_bootstrap(n_boot: int, confidence: float) -> None:
+    """Refuse a bootstrap too small to give a ``confidence`` percentile interval.
+
+    Raises:
+        ValueError: ``confidence`` is not in (0, 1), or ``n_boot`` leaves fewer than
+            :data:`MIN_TAIL_RESAMPLES` resamples in a tail.
+    """
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must be between 0 and 1; found {confidence!r}")
+    need = min_resamples(confidence)
+    if int(n_boot) < need:
+        raise ValueError(
+            f"n_boot={n_boot} is too small for a {confidence:.0%} percentile interval: "
+            f"it needs at least {need} resamples ({MIN_TAIL_RESAMPLES} in each tail)"
+        )
 
 
 @dataclass(frozen=True)
@@ -125,17 +170,20 @@ class Regime:
         return hit.astype(float)
 
     def describe(self, cut: float | None = None) -> str:
-        """A one-line human description, e.g. ``final_learning >= 0.55``."""
+        """A one-line human description, e.g. ``Learning, final year >= 0.55``."""
+        from simulator.labels import label
+
         op = ">=" if self.direction == "above" else "<="
+        name = label(self.outcome)
         if self.threshold is not None:
-            return f"{self.outcome} {op} {self.threshold:g}"
+            return f"{name} {op} {self.threshold:g}"
         base = (
             "the mean at the lowest lever value"
             if self.baseline == "lowest"
             else f"{self.baseline:g}"
         )
         sign = "+" if self.direction == "above" else "-"
-        text = f"{self.outcome} {op} baseline {sign} {self.delta:g} (baseline: {base})"
+        text = f"{name} {op} baseline {sign} {self.delta:g} (baseline: {base})"
         return text if cut is None else f"{text} = {cut:.4g}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -188,6 +236,31 @@ def level_summary(table: pd.DataFrame, lever: str, regime: Regime) -> pd.DataFra
     dips = [dip_test(g["outcome"]) for _, g in grouped]
     out["dip_pvalue"] = [np.nan if d is None else d[1] for d in dips]
     return out.reset_index()
+
+
+def separation_bracket(x: ArrayLike, y: ArrayLike) -> tuple[float, float, int] | None:
+    """The bracket of a completely separated 0/1 response, or None.
+
+    Complete separation: every run up to lever value ``a`` has ``y = 0`` and every run
+    from the next lever value ``b`` on has ``y = 1`` (or the mirror image, 1s below and
+    0s above). The data then locate a transition between ``a`` and ``b`` and nothing
+    finer; no run lies between them.
+
+    Returns:
+        ``(a, b, direction)`` with ``direction`` +1 (rising) or -1 (falling), or None when
+        the response overlaps across lever values or is all 0 or all 1.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if not (y == 1).any() or not (y == 0).any():
+        return None
+    zero_max, zero_min = x[y == 0].max(), x[y == 0].min()
+    one_max, one_min = x[y == 1].max(), x[y == 1].min()
+    if zero_max < one_min:
+        return float(zero_max), float(one_min), 1
+    if one_max < zero_min:
+        return float(one_max), float(zero_min), -1
+    return None
 
 
 @dataclass(frozen=True)
@@ -321,6 +394,11 @@ class TippingResult:
     band: dict[str, list[float]]
     bimodality: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    interval_kind: Literal["profile", "bracket", "none"] = "profile"
+    interval_reason: str = ""
+    boot_ci: tuple[float, float] = (float("nan"), float("nan"))
+    near_edge: str | None = None
+    lever_label: str = ""
 
     @property
     def has_threshold(self) -> bool:
@@ -331,14 +409,25 @@ class TippingResult:
         """Plain dict (JSON-ready; NaN kept as float)."""
         return asdict(self)
 
+    def interval_text(self) -> str:
+        """The interval in words: ``95% CI 12.1 to 15.3`` or ``between 5 and 10 (bracket)``."""
+        pct = int(round(self.confidence * 100))
+        if self.interval_kind == "bracket":
+            return f"between {self.ci_low:.4g} and {self.ci_high:.4g}: a bracket, not a CI"
+        if self.interval_kind == "none":
+            return "no interval"
+        lo = f"{self.ci_low:.4g}" if math.isfinite(self.ci_low) else "below the explored range"
+        hi = f"{self.ci_high:.4g}" if math.isfinite(self.ci_high) else "beyond the explored range"
+        return f"{pct}% CI {lo} to {hi}"
+
     def summary(self) -> str:
         """A few plain-language lines for the terminal and the report."""
-        pct = int(round(self.confidence * 100))
+        name = self.lever_label or self.lever
         lines = [f"Transformed regime: {self.regime_text}"]
         if self.verdict == "threshold":
             lines.append(
-                f"Critical mass: {self.lever} = {self.critical_mass:.4g} "
-                f"({pct}% CI {self.ci_low:.4g} to {self.ci_high:.4g}); "
+                f"Critical mass: {name} = {self.critical_mass:.4g} "
+                f"({self.interval_text()}); "
                 f"10-90% width {self.width_10_90:.3g} "
                 f"(CI {self.width_ci[0]:.3g} to {self.width_ci[1]:.3g})"
             )
@@ -348,9 +437,10 @@ class TippingResult:
             if math.isfinite(self.critical_mass):
                 lines.append(
                     f"(The logistic midpoint would be {self.critical_mass:.4g}, "
-                    f"{pct}% CI {self.ci_low:.4g} to {self.ci_high:.4g}; "
-                    "not a supported threshold.)"
+                    f"{self.interval_text()}; not a supported threshold.)"
                 )
+        if self.interval_reason:
+            lines.append(f"Interval: {self.interval_reason}")
         lines += [f"Note: {n}" for n in self.notes]
         bim = [b for b in self.bimodality if b.get("bimodal")]
         if self.bimodality:
@@ -411,8 +501,10 @@ def estimate_tipping(
 
     Raises:
         KeyError: the lever or outcome column is missing.
-        ValueError: fewer than three lever values.
+        ValueError: fewer than three lever values, or a bootstrap too small for an
+            interval at ``confidence`` (see :func:`min_resamples`).
     """
+    check_bootstrap(n_boot, confidence)
     regime = regime or Regime()
     if lever not in table:
         raise KeyError(
@@ -442,7 +534,8 @@ def estimate_tipping(
     with np.errstate(divide="ignore", invalid="ignore"):
         mids = np.where(valid, -b0 / b1, np.nan)
         widths = np.where(valid, 2.0 * math.log(9.0) / np.abs(b1), np.nan)
-    ci = _percentile_ci(mids, confidence)
+    boot_ci = _percentile_ci(mids, confidence)
+    ci, interval_kind, interval_reason = _honest_interval(x, y, values, confidence, firth)
     width_ci = _percentile_ci(widths, confidence)
     rate_ci = _percentile_ci(np.where(valid, b1 / 4.0, np.nan), confidence)
     in_range = np.isfinite(mids) & (mids >= xmin) & (mids <= xmax)
@@ -475,15 +568,17 @@ def estimate_tipping(
     curve = compare_sigmoid_line(x, data[regime.outcome].to_numpy(dtype=float))
     reasons: list[str] = []
     if not crosses:
+        far = not math.isfinite(x50) or abs(x50 - (xmin + xmax) / 2) > 10 * max(span, 1e-12)
+        mid_text = "far outside the range" if far else f"{x50:.4g}"
         reasons.append(
-            f"P(transformed) does not cross 1/2 inside the range {xmin:g}..{xmax:g} "
+            f"P(transformed) does not cross 1/2 inside the range {xmin:g} to {xmax:g} "
             f"(observed {p_first:.2f} at the lowest value, {p_last:.2f} at the highest; "
-            f"fitted midpoint {x50:.4g})"
+            f"fitted midpoint {mid_text})"
         )
     if values.size >= 5:
         if curve.delta_bic < min_delta_bic:
             reasons.append(
-                f"an S-curve fits {regime.outcome} no better than a straight line "
+                f"an S-curve fits {_lever_label(regime.outcome).lower()} no better than a straight line "
                 f"(delta BIC {curve.delta_bic:.1f} < {min_delta_bic:g})"
             )
         if not xmin <= curve.midpoint <= xmax:
@@ -513,11 +608,9 @@ def estimate_tipping(
             f"(spacing {spacing:.3g}) can show: its width is an upper-resolution estimate; "
             f"add lever values near {x50:.4g} to measure it"
         )
-    if verdict == "threshold" and float(in_range.mean()) < 0.95:
-        notes.append(
-            f"only {in_range.mean():.0%} of bootstrap midpoints fall inside the range; "
-            "widen the range"
-        )
+    near_edge, edge_note = _edge_warning(x50, ci, values, float(in_range.mean()), crosses)
+    if edge_note:
+        notes.append(edge_note)
 
     # Bimodality where the outcome should be most bistable: the values nearest the midpoint.
     anchor = x50 if inside else float(values[np.argmin(np.abs(levels["p"].to_numpy() - 0.5))])
@@ -558,4 +651,104 @@ def estimate_tipping(
         band=band,
         bimodality=bimodality,
         notes=notes,
+        interval_kind=interval_kind,
+        interval_reason=interval_reason,
+        boot_ci=boot_ci,
+        near_edge=near_edge,
+        lever_label=_lever_label(lever),
     )
+
+
+def _lever_label(lever: str) -> str:
+    from simulator.labels import label
+
+    return label(lever)
+
+
+def _honest_interval(
+    x: np.ndarray,
+    y: np.ndarray,
+    values: np.ndarray,
+    confidence: float,
+    firth: bool,
+) -> tuple[tuple[float, float], Literal["profile", "bracket", "none"], str]:
+    """The interval to report: the profile-likelihood interval, or the data's bracket.
+
+    Under complete separation the data bracket the transition between two lever values
+    and nothing finer: the bracket is reported. Otherwise the profile (penalised)
+    likelihood interval; a side that runs past the searched span (the range widened by
+    its own span) is open, reported as NaN with the reason.
+    """
+    bracket = separation_bracket(x, y)
+    if bracket is not None:
+        a, b, _ = bracket
+        reason = (
+            f"the data separate completely: every run at or below {a:g} is on one side of "
+            f"the cut and every run at or above {b:g} on the other, so the transition lies "
+            f"between {a:g} and {b:g} and the data cannot place it more precisely (a "
+            f"bootstrap would repeat one value and give a zero-width interval); add lever "
+            f"values between {a:g} and {b:g} to narrow it"
+        )
+        return (a, b), "bracket", reason
+    if not ((y == 0).any() and (y == 1).any()):
+        return (float("nan"), float("nan")), "none", "every run is on one side of the cut: no interval"
+    prof = profile_midpoint_interval(x, y, confidence, firth=firth)
+    reason = ""
+    if prof.open_low or prof.open_high:
+        side = "below" if prof.open_low else "above"
+        reason = (
+            f"the profile-likelihood interval stays open {side} (it runs past the explored "
+            "range by more than the range itself): the data do not bound the critical mass "
+            f"on that side; widen the range {'downward' if prof.open_low else 'upward'}"
+        )
+    return (prof.low, prof.high), "profile", reason
+
+
+def _edge_warning(
+    x50: float,
+    ci: tuple[float, float],
+    values: np.ndarray,
+    in_range: float,
+    crosses: bool,
+) -> tuple[str | None, str]:
+    """``("low" | "high" | None, note)``: is the critical mass near an edge of the range?"""
+    if not math.isfinite(x50):
+        return None, ""
+    xmin, xmax = float(values.min()), float(values.max())
+    if not crosses and not (xmin - (xmax - xmin) / 2 <= x50 <= xmax + (xmax - xmin) / 2):
+        return None, ""  # far outside: the verdict's reasons already say it does not cross
+    lo, hi = ci
+    if not (math.isfinite(lo) or math.isfinite(hi)):
+        lo = hi = x50
+    else:  # an open side reaches past the range, so it is near that edge
+        lo = lo if math.isfinite(lo) else -math.inf
+        hi = hi if math.isfinite(hi) else math.inf
+    spacing = float(np.median(np.diff(values)))
+    below = int((values < lo).sum())
+    above = int((values > hi).sum())
+    near_low = lo <= xmin + spacing or below < 2
+    near_high = hi >= xmax - spacing or above < 2
+    if not (near_low or near_high) and in_range >= 0.95:
+        return None, ""
+    if not (near_low or near_high):  # bootstrap midpoints spill outside the range
+        side = "high" if abs(xmax - x50) < abs(x50 - xmin) else "low"
+    elif near_low and near_high:
+        side = "high" if abs(xmax - hi) < abs(lo - xmin) else "low"
+    else:
+        side = "high" if near_high else "low"
+    span = xmax - xmin
+    if side == "high":
+        where = f"upper edge of the explored range (highest value {xmax:g}; {above} value(s) above the interval)"
+        advice = f"widen the range upward, e.g. to {xmax + max(span * 0.25, 2 * spacing):.4g}"
+    else:
+        where = f"lower edge of the explored range (lowest value {xmin:g}; {below} value(s) below the interval)"
+        advice = f"widen the range downward, e.g. to {max(0.0, xmin - max(span * 0.25, 2 * spacing)):.4g}"
+    plateau = "upper" if side == "high" else "lower"
+    status = "" if crosses else " (and P(transformed) does not cross 1/2 inside the range)"
+    note = (
+        f"the critical mass lies near the {where}{status}: the {plateau} plateau of the "
+        f"S-curve is barely observed, so the estimate and its interval lean on the "
+        f"logistic's shape ({in_range:.0%} of bootstrap midpoints fall inside the range); "
+        f"{advice}"
+    )
+    return side, note

@@ -91,24 +91,23 @@ def _console(stderr: bool = False) -> Any:
 
 def _guarded(fn: Callable[[], None]) -> None:
     """Run a command body; turn input errors into one message and exit code 2."""
-    from rich.markup import escape
-
+    from simulator.cli import print_error
     from simulator.scenario import ScenarioError
     from simulator.sweep.errors import SweepError
 
     try:
         fn()
     except (SweepError, ScenarioError) as exc:
-        _console(stderr=True).print(f"[bold red]error:[/] {escape(exc.render())}", highlight=False)
+        print_error(exc.render())
         raise typer.Exit(2) from None
     except (ValueError, KeyError, FileNotFoundError) as exc:
         if os.environ.get("CLSIM_DEBUG"):
             raise
+        if type(exc).__name__ in ("SizeError", "LimitSettingError"):
+            print_error(str(exc))
+            raise typer.Exit(2) from None
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        _console(stderr=True).print(
-            f"[bold red]error:[/] {escape(str(message))} [dim](CLSIM_DEBUG=1 for a traceback)[/]",
-            highlight=False,
-        )
+        print_error(str(message), "CLSIM_DEBUG=1 for a traceback")
         raise typer.Exit(2) from None
 
 
@@ -166,9 +165,16 @@ def register(app: typer.Typer) -> None:
         """Run (or resume) a parameter sweep into a Parquet results directory."""
 
         def body() -> None:
+            from simulator.cli.options import check_sweep_fits
             from simulator.sweep import load_sweep, run_sweep
 
             sweep = load_sweep(spec)
+            largest = check_sweep_fits(sweep, {"executor": executor, "workers": workers, "cluster": cluster})
+            _console().print(
+                f"{sweep.n_runs:,} runs ({sweep.n_points:,} points x {sweep.replicates:,} replicates)"
+                + (f"; largest run: {largest.describe()}" if largest is not None else ""),
+                markup=False, highlight=False,
+            )
             target = out or Path("results") / spec.stem
             ex = _executor(executor, workers, cluster, start_method, chunk_size)
             run = run_sweep(
@@ -209,7 +215,9 @@ def register(app: typer.Typer) -> None:
         delta: DeltaOpt = None,
         master_seed: SeedOpt = 20240601,
         steps: StepsOpt = None,
-        boot: Annotated[int, typer.Option(min=100, help="Bootstrap resamples.")] = 1000,
+        boot: Annotated[
+            int, typer.Option(min=200, help="Bootstrap resamples (at least 200: 5 in each 2.5% tail).")
+        ] = 1000,
         hysteresis: Annotated[
             bool, typer.Option(help="Also run with the strategy stopped early.")
         ] = True,

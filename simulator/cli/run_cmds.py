@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from ..scenario import load_scenario
+from ..scenario.size import check_fits
 
 __all__ = ["register"]
 
@@ -35,10 +37,11 @@ def run(
     out: Annotated[Path | None, typer.Option(help="Results folder (default results/<scenario name>).")] = None,
 ) -> None:
     """Run one scenario and write its time series, summary and figure."""
-    from ..report.run_output import write_run
+    sc = load_scenario(scenario)
+    check_fits(sc, steps, str(scenario))  # refuse before anything is built
+    from ..report.run_output import write_run  # heavy imports only for a good file
     from ..runner import run_scenario
 
-    sc = load_scenario(scenario)
     out = out or Path("results") / sc.meta.name
     total = sc.meta.steps if steps is None else steps
     with _progress() as bar:
@@ -55,11 +58,40 @@ def run(
     console.print(f"results in [bold]{out}[/]: " + ", ".join(p.name for p in paths.values()))
 
 
-def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")]) -> None:
-    """Check scenario files against the schema; exit 2 on the first bad one."""
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Also print every strategy's effective schedule (after extends: and "
+            "programme:) and where each year came from.",
+        ),
+    ] = False,
+) -> None:
+    """Check scenario files against the schema and print each run's size; exit 2 on a bad one."""
     for f in files:
         sc = load_scenario(f)
-        console.print(f"[green]ok[/] {f} ({sc.meta.name}, hash {sc.content_hash()[:12]})")
+        size = check_fits(sc, None, str(f))  # a file this machine cannot run is refused
+        console.print(
+            f"ok {f} ({sc.meta.name}, hash {sc.content_hash()[:12]}): {size.describe()}",
+            markup=False, emoji=False, highlight=False,
+        )
+        if explain:
+            from ..strategies.schedules import effective_schedules
+
+            console.print(
+                f"  effective schedules ({sc.meta.steps} months = {sc.meta.steps / 12:g} years):",
+                markup=False, emoji=False, highlight=False,
+            )
+            for line in effective_schedules(sc, f):
+                use = "" if line.active else " (zero intensity: does nothing)"
+                console.print(
+                    f"  {line.name} ({line.path}): {line.window(sc.meta.steps)}{use}\n"
+                    f"      start {line.start_year:g}: {line.start_from}\n"
+                    f"      end {line.end_year:g}: {line.end_from}",
+                    markup=False, emoji=False, highlight=False,
+                )
 
 
 def compare(
@@ -68,26 +100,50 @@ def compare(
     steps: Annotated[int | None, typer.Option(help="Months (default: each scenario's).")] = None,
     out: Annotated[Path, typer.Option(help="Results folder.")] = Path("results/compare"),
     master_seed: Annotated[int, typer.Option(help="Master seed the run seeds derive from.")] = 0,
+    threshold: Annotated[
+        float, typer.Option(help="A run is transformed when final learning >= THRESHOLD.")
+    ] = 0.55,
 ) -> None:
-    """Run scenarios over several seeds; write one side-by-side figure and table."""
+    """Run scenarios over the same seeds; print P(transformed) and outcomes; write figures."""
+    from .. import labels
+    from ..analysis.tipping import Regime
     from ..studies.compare import compare_scenarios
 
     loaded = {str(p): load_scenario(p) for p in scenarios}
+    for name, sc in loaded.items():
+        check_fits(sc, steps, name)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("runs", total=len(loaded) * seeds)
         table, paths = compare_scenarios(
             loaded, seeds=seeds, steps=steps, out=out, master_seed=master_seed,
-            progress=lambda: bar.advance(task),
+            regime=Regime(threshold=threshold), progress=lambda: bar.advance(task),
         )
+    from ..studies.common import read_analysis
+
+    analysis = read_analysis(out)
+    tipped = Table(title=f"Runs transformed ({analysis['regime_text']}), Wilson 95% intervals")
+    for col in ("scenario", "runs tipped", "P(transformed)", "in the programme areas"):
+        tipped.add_column(col)
+    programme = {r["scenario"]: r for r in analysis["transformed_programme"]}
+    for r in analysis["transformed"]:
+        g = programme.get(r["scenario"])
+        tipped.add_row(
+            r["scenario"],
+            f"{r['k']} of {r['n']}",
+            f"{r['p']:.2f} [{r['p_low']:.2f}, {r['p_high']:.2f}]",
+            f"{g['k']} of {g['n']} [{g['p_low']:.2f}, {g['p_high']:.2f}]" if g else "no programme area",
+        )
+    console.print(tipped)
+    columns = ("final_learning", "final_learning@programme", "final_engaged_teacher_share", "final_trust")
     show = Table(title=f"Final outcomes (median [10%, 90%] over {seeds} seeds)")
     show.add_column("scenario")
-    for col in ("final_learning", "final_engaged_teacher_share", "final_trust"):
-        show.add_column(col)
+    for col in columns:
+        show.add_column(labels.label(col))
     for name, group in table.groupby("scenario", sort=False):
         cells = []
-        for col in ("final_learning", "final_engaged_teacher_share", "final_trust"):
+        for col in columns:
             q = group[col].quantile([0.5, 0.1, 0.9]).to_numpy()
-            cells.append(f"{q[0]:.2f} [{q[1]:.2f}, {q[2]:.2f}]")
+            cells.append(f"{q[0]:.2f} [{q[1]:.2f}, {q[2]:.2f}]" if np.isfinite(q[0]) else "n/a")
         show.add_row(str(name), *cells)
     console.print(show)
     console.print(f"results in [bold]{out}[/]: " + ", ".join(p.name for p in paths.values()))

@@ -14,24 +14,21 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
+from simulator import labels
+
 __all__ = ["plot_run", "plot_comparison", "PANELS"]
 
-PANELS: list[tuple[str, list[tuple[str, str]]]] = [
-    ("Learning: share of students at grade level", [("learning_mean", "all classrooms")]),
+#: Panels of a run figure: title and the indicators drawn in it (legend from the label
+#: registry). The leverage groups are those of "The Missing Piece" report (2024), after
+#: Meadows; the critical-mass index follows "Growing Collective Leadership" (2023).
+PANELS: list[tuple[str, list[str]]] = [
+    ("Learning: share of students at grade level", ["learning_mean"]),
+    ("Engaged in collective leadership", ["engaged_share", "engaged_teacher", "engaged_official"]),
     (
-        "Engaged in collective leadership",
-        [("engaged_share", "everyone"), ("engaged_teacher", "teachers"), ("engaged_official", "officials")],
+        "Leverage groups (The Missing Piece, 2024)",
+        ["leverage_purpose", "leverage_power", "leverage_learning", "leverage_delivery"],
     ),
-    (
-        "Leverage groups (seed 000)",
-        [
-            ("leverage_purpose", "purpose"),
-            ("leverage_power", "power"),
-            ("leverage_learning", "learning"),
-            ("leverage_delivery", "delivery"),
-        ],
-    ),
-    ("Trust and critical mass", [("trust_mean", "mean trust"), ("critical_mass_index", "critical-mass index")]),
+    ("Trust and the critical-mass index", ["trust_mean", "critical_mass_index"]),
 ]
 
 
@@ -41,14 +38,15 @@ def plot_run(ts: pd.DataFrame, path: Path, title: str = "") -> Path:
     axes = fig.subplots(2, 2, sharex=True)
     years = ts["month"] / 12.0
     for ax, (panel, series) in zip(axes.ravel(), PANELS, strict=True):
-        for column, label in series:
-            ax.plot(years, ts[column], label=label, lw=2)
+        for column in series:
+            ax.plot(years, ts[column], label=labels.label(column), lw=2)
         ax.set_title(panel, fontsize=11)
         ax.set_ylim(0, 1)
+        ax.set_ylabel("share or mean, 0-1")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="upper left")
     for ax in axes[1]:
-        ax.set_xlabel("years")
+        ax.set_xlabel("Year of the run (years)")
     fig.suptitle(title or "clsim run", fontsize=13)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -67,10 +65,10 @@ def plot_comparison(runs: Mapping[str, pd.DataFrame], path: Path, title: str = "
     axes = fig.subplots(2, 2, sharex=True)
     colours = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
     panels = [
-        ("Learning: share at grade level", "learning_mean"),
-        ("Teachers engaged", "engaged_teacher"),
-        ("Purpose / power / learning leverage (mean)", "leverage_high"),
-        ("Trust", "trust_mean"),
+        ("Learning: share of students at grade level", "learning_mean"),
+        ("Teachers engaged: share of active teachers", "engaged_teacher"),
+        ("Purpose, power and learning leverage (mean, 0-1)", "leverage_high"),
+        ("Trust (mean, 0-1)", "trust_mean"),
     ]
     for ax, (panel, column) in zip(axes.ravel(), panels, strict=True):
         for k, (name, table) in enumerate(runs.items()):
@@ -87,7 +85,7 @@ def plot_comparison(runs: Mapping[str, pd.DataFrame], path: Path, title: str = "
         ax.grid(alpha=0.3)
     axes[0, 0].legend(fontsize=9, loc="upper left")
     for ax in axes[1]:
-        ax.set_xlabel("years")
+        ax.set_xlabel("Year of the run (years)")
     n_seeds = next(iter(runs.values()))["seed"].nunique() if runs else 0
     fig.suptitle(title or f"Scenarios compared (median and 10-90% band over {n_seeds} seeds)", fontsize=13)
     fig.tight_layout()

@@ -1,4 +1,4 @@
-"""Studies (sweeps + analyses + figures) and self-contained HTML reports of their results."""
+"""Reports: render what a study or sweep wrote (HTML, figures); nothing here runs a model."""
 
 from .html import build_report, render_report
 

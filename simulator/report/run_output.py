@@ -1,13 +1,14 @@
-"""Write one run's results folder: tables, summary with provenance, scenario and figure."""
+"""Write one run's results folder: tables, summary with full provenance, scenario and figure."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from simulator.figures.runs import plot_run
 from simulator.runner import RunResult
 from simulator.scenario import Scenario
+
+from ..jsonio import write_json
 
 __all__ = ["write_run"]
 
@@ -26,8 +27,11 @@ def write_run(result: RunResult, out: Path, scenario: Scenario) -> dict[str, Pat
     result.timeseries.to_parquet(paths["timeseries_parquet"], index=False)
     result.timeseries.to_csv(paths["timeseries_csv"], index=False)
     result.schools.to_parquet(paths["schools_parquet"], index=False)
-    summary = {"summary": result.summary, "provenance": result.provenance}
-    paths["summary"].write_text(json.dumps(summary, indent=2, allow_nan=True))
-    paths["scenario"].write_text(json.dumps(scenario.to_dict(), indent=2))
+    from simulator.provenance import provenance
+
+    full = provenance(scenario=scenario, seeds=[result.provenance.get("seed", 0)])
+    summary = {"summary": result.summary, "provenance": {**full, **result.provenance}}
+    write_json(paths["summary"], summary)
+    write_json(paths["scenario"], scenario.to_dict())
     plot_run(result.timeseries, paths["figure"], title=scenario.meta.name)
     return paths

@@ -7,6 +7,7 @@ file without reading a traceback.
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,9 +16,23 @@ from pydantic import ValidationError
 __all__ = ["ScenarioError", "Problem", "problems_from_validation", "describe_value"]
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel = 2
+_SHORT.maxdict = _SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxset = 4
+_SHORT.maxstring = _SHORT.maxother = 60
+
+
 def describe_value(value: Any) -> str:
-    """A short ``repr`` of a value with its type, for "found ..." in messages."""
-    text = repr(value)
+    """A short, bounded description of a value with its type, for "found ..." in messages.
+
+    Never the full ``repr``: a value loaded from YAML may be huge (a long list, a deep
+    mapping) and a message must cost nothing to build. :mod:`reprlib` stops after a few
+    items and two levels; an integer too long to print is described by its size.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        text = f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    else:
+        text = _SHORT.repr(value)
     if len(text) > 80:
         text = text[:77] + "..."
     return f"{text} ({type(value).__name__})"
@@ -38,7 +53,13 @@ def problems_from_validation(exc: ValidationError) -> list[Problem]:
             expected = expected.removeprefix("input should be ")
             if expected.startswith(("greater", "less")):
                 expected = "a value " + expected
-        found = "missing" if err["type"] == "missing" else describe_value(err.get("input"))
+        if err["type"] == "missing":
+            found = "missing"
+        elif "; found " in expected:
+            # a validator's own message already says what it found
+            expected, _, found = expected.partition("; found ")
+        else:
+            found = describe_value(err.get("input"))
         problems.append(Problem(loc, expected, found))
     return problems
 

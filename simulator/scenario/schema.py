@@ -13,15 +13,25 @@ figures; parameters marked *calibrated* were set so the stylized facts can emerg
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    model_serializer,
+    model_validator,
+)
 
 from .plausible import plausible_field
 
 __all__ = [
     "Strict",
     "Meta",
+    "Programme",
+    "Schedule",
+    "SCHEDULE_SECTIONS",
     "System",
     "Network",
     "Population",
@@ -58,27 +68,148 @@ def unit(
     return Field(default, ge=0.0, le=1.0, description=description, json_schema_extra=extra)
 
 
-class Schedule(Strict):
-    """A strategy's active window, in years from the start of the run."""
+_YEAR_KEYS = ("start_year", "end_year")
 
-    start_year: float = Field(0.0, ge=0.0, le=100.0, description="Year the strategy starts.")
-    end_year: float = Field(
-        100.0, ge=0.0, le=100.0, description="Year the strategy stops (exclusive)."
+
+class _FromProgramme(float):
+    """A year the scenario validator copied from the programme into a schedule.
+
+    The marker travels inside the value, so error messages show a plain number.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return float.__repr__(self)
+
+#: Where a schedule's year came from: the scenario itself, the programme, or the default.
+ScheduleSource = Literal["own", "programme", "default"]
+
+
+class Schedule(Strict):
+    """A strategy's active window, in years from the start of the run.
+
+    A year the scenario does not set (absent, or ``null``) follows the programme-wide
+    schedule (:class:`Programme`) when it gives one, else the strategy's default. Each
+    schedule remembers where its years came from (:attr:`sources`), and writes a
+    followed year back as ``null`` (so that a changed programme, for example a sweep
+    over ``programme.end_year``, still reaches every strategy that does not set its own).
+    """
+
+    #: The strategy's default years when neither it nor the programme sets them.
+    DEFAULT_START: ClassVar[float] = 0.0
+    DEFAULT_END: ClassVar[float] = 100.0
+
+    start_year: float = Field(
+        0.0,
+        ge=0.0,
+        le=100.0,
+        description="Year the strategy starts (unset: the programme's start, else 0).",
     )
+    end_year: float = Field(
+        100.0,
+        ge=0.0,
+        le=100.0,
+        description="Year the strategy stops, exclusive (unset: the programme's end, else 100).",
+    )
+
+    _sources: dict[str, ScheduleSource] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _follow(cls, data: Any, handler: Any) -> Any:
+        if not isinstance(data, dict):
+            return handler(data)
+        data = dict(data)
+        sources: dict[str, ScheduleSource] = {}
+        for name, default in zip(_YEAR_KEYS, (cls.DEFAULT_START, cls.DEFAULT_END), strict=True):
+            if isinstance(data.get(name), _FromProgramme):
+                data[name] = float(data[name])
+                sources[name] = "programme"
+            elif data.get(name) is None:
+                data[name] = default
+                sources[name] = "default"
+            else:
+                sources[name] = "own"
+        instance = handler(data)
+        instance._sources = sources
+        return instance
 
     @model_validator(mode="after")
     def _ordered(self) -> Schedule:
         if self.end_year < self.start_year:
+            origin = ""
+            if any(self._sources.get(k, "own") != "own" for k in _YEAR_KEYS):
+                origin = " (" + ", ".join(
+                    f"{k} from the {self._sources.get(k, 'own').replace('own', 'scenario')}"
+                    for k in _YEAR_KEYS
+                ) + ")"
             raise ValueError(
                 f"end_year must be >= start_year; found start_year={self.start_year}, "
-                f"end_year={self.end_year}"
+                f"end_year={self.end_year}{origin}"
             )
         return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name in _YEAR_KEYS:  # set by hand: the scenario's own value from now on
+            self._sources[name] = "own"
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: Any) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for name in _YEAR_KEYS:
+                if self._sources.get(name, "own") != "own":
+                    data[name] = None
+        return data
+
+    @property
+    def sources(self) -> dict[str, ScheduleSource]:
+        """Where ``start_year`` and ``end_year`` came from: own, programme or default."""
+        return {name: self._sources.get(name, "own") for name in _YEAR_KEYS}
 
     def active(self, month: int) -> bool:
         """Whether the strategy is on in the given month (0-based)."""
         year = month / 12.0
         return self.start_year <= year < self.end_year
+
+
+class Programme(Strict):
+    """One schedule for the whole programme, followed by every strategy that sets none.
+
+    ``programme: {start_year: 0, end_year: 6}`` stops recruitment, development,
+    connection, collectives, convenings and any technical programme at year 6, unless a
+    strategy sets its own ``start_year``/``end_year`` (its own file or a file it
+    ``extends:``). ``clsim validate --explain`` prints the schedule every strategy ends
+    up with and where each year came from.
+    """
+
+    start_year: float | None = Field(
+        None,
+        ge=0.0,
+        le=100.0,
+        description="Year every strategy starts unless it sets its own (unset: each strategy's default).",
+    )
+    end_year: float | None = Field(
+        None,
+        ge=0.0,
+        le=100.0,
+        description="Year every strategy stops, exclusive, unless it sets its own (unset: each strategy's default).",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Programme:
+        if (
+            self.start_year is not None
+            and self.end_year is not None
+            and self.end_year < self.start_year
+        ):
+            raise ValueError(
+                f"end_year must be >= start_year; found start_year={self.start_year}, "
+                f"end_year={self.end_year}"
+            )
+        return self
 
 
 class Meta(Strict):
@@ -488,27 +619,50 @@ class RoleMix(Strict):
         return self
 
 
+ClusterId = Annotated[int, Field(ge=0, le=10_000_000)]
+
+
 class Recruit(Schedule):
     """Strategy 1: recruit a diverse pipeline of fellows (seed 000)."""
 
+    DEFAULT_END: ClassVar[float] = 8.0
+
     cohort_size: int = Field(0, ge=0, le=100000, description="Fellows recruited a year.")
-    end_year: float = Field(8.0, ge=0.0, le=100.0, description="Year recruitment stops (exclusive).")
+    end_year: float = Field(
+        8.0,
+        ge=0.0,
+        le=100.0,
+        description="Year recruitment stops, exclusive (unset: the programme's end, else 8).",
+    )
     selection_purpose: Unit = unit(0.7, "Mean purpose of recruits (selection for purpose).")
     selection_capacity: Unit = unit(0.55, "Mean leadership capacity of recruits.")
     local_share: Unit = unit(0.3, "Share of recruits rooted in the communities they serve.")
     placement: Literal["clustered", "spread"] = Field(
         "clustered", description="Place fellows in a few clusters, or spread across all."
     )
-    placement_clusters: int = Field(
-        3, ge=1, le=100000, description="Clusters that receive fellows when placement is clustered."
+    placement_clusters: Annotated[int, Field(ge=1, le=100000)] | list[ClusterId] = Field(
+        3,
+        description="Clusters that receive fellows when placement is clustered: a number "
+        "(that many clusters drawn at random), or a list naming them by number (0 is the "
+        "first cluster; clusters are numbered district by district, as in the output tables).",
     )
-    placement_districts: int = Field(
+    placement_districts: Annotated[int, Field(ge=0, le=100000)] | list[ClusterId] = Field(
         0,
-        ge=0,
-        le=100000,
-        description="If above 0 and placement is clustered: place fellows across every "
-        "cluster of this many districts instead of in placement_clusters clusters.",
+        description="If not 0 and placement is clustered: place fellows across every "
+        "cluster of these districts instead, given as a number (that many districts drawn "
+        "at random) or a list naming them (0 is the first district).",
     )
+
+    @model_validator(mode="after")
+    def _named_places(self) -> Recruit:
+        for name in ("placement_clusters", "placement_districts"):
+            value = getattr(self, name)
+            if isinstance(value, list):
+                if not value:
+                    raise ValueError(f"{name} must name at least one place; found []")
+                if len(set(value)) != len(value):
+                    raise ValueError(f"{name} names a place twice; found {value}")
+        return self
     fellowship_months: int = Field(24, ge=1, le=120, description="Length of the fellowship.")
     retention: Unit = unit(0.9, "Share of fellows and alumni still in the system after a year.")
     role_mix: RoleMix = Field(default_factory=RoleMix, description="Alumni role mix.")
@@ -574,15 +728,37 @@ class Convene(Strict):
 class Technical(Schedule):
     """A technical programme: practice and resources, no purpose, trust or agency."""
 
+    DEFAULT_END: ClassVar[float] = 3.0
+
     practice_push: Unit = unit(0.0, "Monthly push of classroom practice toward the new practice.")
     resources: Unit = unit(0.0, "Extra learning from materials and resources while it runs.")
-    end_year: float = Field(3.0, ge=0.0, le=100.0, description="Year the programme stops.")
+    end_year: float = Field(
+        3.0,
+        ge=0.0,
+        le=100.0,
+        description="Year the programme stops (unset: the programme-wide end, else 3).",
+    )
+
+
+#: Dotted paths of every strategy schedule, in the order ``validate --explain`` lists them.
+SCHEDULE_SECTIONS: tuple[str, ...] = (
+    "recruit",
+    "develop",
+    "connect",
+    "convene.collectives",
+    "convene.convenings",
+    "technical",
+)
 
 
 class ScenarioModel(Strict):
     """A whole scenario: system, population, dynamics and the four strategies."""
 
     meta: Meta = Field(default_factory=Meta, description="Name, description, length.")
+    programme: Programme = Field(
+        default_factory=Programme,
+        description="Programme-wide schedule every strategy follows unless it sets its own.",
+    )
     system: System = Field(default_factory=System, description="System size and shape.")
     network: Network = Field(default_factory=Network, description="Tie layers.")
     population: Population = Field(default_factory=Population, description="Initial attributes.")
@@ -593,3 +769,56 @@ class ScenarioModel(Strict):
     convene: Convene = Field(default_factory=Convene, description="Convening strategy.")
     technical: Technical = Field(default_factory=Technical, description="Technical programme.")
     mechanisms: Mechanisms = Field(default_factory=Mechanisms, description="Mechanism switches (knock-outs).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _programme_schedule(cls, data: Any) -> Any:
+        """Give the programme's years to every strategy schedule that sets none."""
+        if not isinstance(data, dict) or not isinstance(data.get("programme"), dict):
+            return data
+        programme = data["programme"]
+        given = {k: programme.get(k) for k in _YEAR_KEYS if programme.get(k) is not None}
+        if not given:
+            return data
+        data = dict(data)
+        for path in SCHEDULE_SECTIONS:
+            parent = data
+            keys = path.split(".")
+            for key in keys[:-1]:
+                node = parent.get(key)
+                if node is None:
+                    node = {}
+                if not isinstance(node, dict):
+                    break  # a malformed section: its own validation reports it
+                parent[key] = node = dict(node)
+                parent = node
+            else:
+                section = parent.get(keys[-1])
+                if section is None:
+                    section = {}
+                if not isinstance(section, dict):
+                    continue
+                section = dict(section)
+                for name, value in given.items():
+                    if section.get(name) is None and isinstance(value, int | float):
+                        section[name] = _FromProgramme(value)
+                parent[keys[-1]] = section
+        return data
+
+    @model_validator(mode="after")
+    def _places_exist(self) -> ScenarioModel:
+        n_districts = self.system.districts
+        n_clusters = n_districts * self.system.clusters_per_district
+        for name, limit, what in (
+            ("placement_clusters", n_clusters, "clusters"),
+            ("placement_districts", n_districts, "districts"),
+        ):
+            value = getattr(self.recruit, name)
+            if isinstance(value, list):
+                bad = [v for v in value if v >= limit]
+                if bad:
+                    raise ValueError(
+                        f"recruit.{name} names {what} {bad} but the system has {limit} "
+                        f"{what}, numbered 0 to {limit - 1}"
+                    )
+        return self

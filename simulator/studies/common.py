@@ -18,8 +18,6 @@ Layout of a tipping study's directory::
 
 from __future__ import annotations
 
-import datetime as _dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,9 @@ import pandas as pd
 from simulator.sweep.executors import Executor, SerialExecutor
 from simulator.sweep.spec import SweepSpec, sweep_from_dict
 from simulator.sweep.store import package_version, read_results
+
+from .. import jsonio
+from ..jsonio import write_json
 
 __all__ = [
     "default_lever_values",
@@ -61,20 +62,14 @@ def _json_default(value: Any) -> Any:
 
 
 def write_analysis(out: Path, data: dict[str, Any]) -> Path:
-    """Write ``analysis.json`` atomically (NaN written as ``NaN``, read back by Python)."""
-    import os
-
+    """Write ``analysis.json`` atomically, as strict JSON (a missing number is ``null``)."""
     out.mkdir(parents=True, exist_ok=True)
-    path = out / ANALYSIS_FILE
-    tmp = out / f".{ANALYSIS_FILE}.tmp"
-    tmp.write_text(json.dumps(data, indent=2, default=_json_default), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_json(out / ANALYSIS_FILE, data, default=_json_default, record_nonfinite=True)
 
 
 def read_analysis(out: str | Path) -> dict[str, Any]:
     """Read ``analysis.json`` of a study directory."""
-    return json.loads((Path(out) / ANALYSIS_FILE).read_text(encoding="utf-8"))
+    return jsonio.loads((Path(out) / ANALYSIS_FILE).read_text(encoding="utf-8"))
 
 
 def parse_values(text: str, kind: str = "float") -> list[float | int]:
@@ -100,10 +95,16 @@ def parse_values(text: str, kind: str = "float") -> list[float | int]:
 
 
 def lever_current(scenario: Any, lever: str) -> Any:
-    """The scenario's value of a dotted lever key."""
-    node: Any = scenario.to_dict()
+    """The scenario's effective value of a dotted lever key (schedules resolved).
+
+    Raises:
+        KeyError: the key is not a scenario key.
+    """
+    node: Any = scenario
     for key in lever.replace("__", ".").split("."):
-        node = node[key]
+        if not hasattr(node, key) or key.startswith("_"):
+            raise KeyError(f"{lever!r} is not a scenario key")
+        node = getattr(node, key)
     return node
 
 
@@ -136,6 +137,7 @@ def base_spec(
     design: str = "grid",
     samples: int | None = None,
     common_random_numbers: bool = False,
+    timeseries: dict[str, Any] | None = None,
 ) -> SweepSpec:
     """A sweep spec over ``parameters`` for a scenario file or a function target."""
     data: dict[str, Any] = {
@@ -152,6 +154,8 @@ def base_spec(
         data["steps"] = steps
     if fixed:
         data["fixed"] = fixed
+    if timeseries and function is None:
+        data["timeseries"] = timeseries
     if function is not None:
         data["function"] = function
     else:
@@ -169,17 +173,34 @@ def load_study_scenario(scenario: Path | None) -> Any:
     return load_base_scenario(Path(scenario))
 
 
-def study_provenance(scenario_obj: Any, scenario: Path | None, function: str | None) -> dict[str, Any]:
-    """Provenance of a study: package version, scenario, hash and time."""
-    return {
-        "package_version": package_version(),
-        "scenario": str(scenario) if scenario is not None else None,
-        "scenario_name": getattr(getattr(scenario_obj, "meta", None), "name", None),
-        "scenario_hash": scenario_obj.content_hash() if scenario_obj is not None else None,
-        "scenario_content": scenario_obj.to_dict() if scenario_obj is not None else None,
-        "function": function,
-        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-    }
+def study_provenance(
+    scenario_obj: Any,
+    scenario: Path | None,
+    function: str | None,
+    master_seed: int | None = None,
+) -> dict[str, Any]:
+    """Provenance of a study (:func:`simulator.provenance.provenance`) plus its scenario.
+
+    Code version and git state, dependency versions, Python, platform, command line,
+    scenario file, name, content hash and every parameter, the stand-in function and the
+    master seed every run seed derives from.
+    """
+    from simulator.provenance import provenance
+
+    record = provenance(
+        scenario=scenario_obj,
+        scenario_path=scenario,
+        master_seed=master_seed,
+        extra={
+            "package_version": package_version(),
+            "function": function,
+            "scenario_content": scenario_obj.to_dict() if scenario_obj is not None else None,
+        },
+    )
+    record.setdefault("scenario", str(scenario) if scenario is not None else None)
+    record.setdefault("scenario_name", None)
+    record.setdefault("scenario_hash", None)
+    return record
 
 
 def executor_or_serial(executor: Executor | None) -> Executor:

@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from .. import jsonio
+
 __all__ = ["TimeseriesTarget", "collect_timeseries"]
 
 
@@ -62,7 +64,7 @@ def collect_timeseries(
             for r, s, v in zip(runs["run_id"], runs["seed"], runs[lever], strict=True)
         ],
     }
-    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+    digest = hashlib.sha256(jsonio.dumps(key, sort_keys=True).encode()).hexdigest()
     table_path, key_path = out_dir / "timeseries.parquet", out_dir / "timeseries.json"
     if table_path.is_file() and key_path.is_file():
         if json.loads(key_path.read_text()).get("digest") == digest:
@@ -88,7 +90,7 @@ def collect_timeseries(
     tmp = out_dir / ".timeseries.parquet.tmp"
     table.to_parquet(tmp, index=False)
     os.replace(tmp, table_path)
-    key_path.write_text(json.dumps({"digest": digest, **key}))
+    key_path.write_text(jsonio.dumps({"digest": digest, **key}))
     return table
 
 

@@ -73,7 +73,7 @@ def phase_study(
             "n_boot": n_boot,
         },
         "provenance": {
-            **study_provenance(scenario_obj, scenario, function),
+            **study_provenance(scenario_obj, scenario, function, master_seed),
             "sweeps": {"main": read_manifest(out / "sweep")["spec_hash"]},
         },
         "phase": diagram.to_dict(),

@@ -95,7 +95,7 @@ def sensitivity_study(
             "runs": spec.n_runs,
         },
         "provenance": {
-            **study_provenance(scenario_obj, scenario, function),
+            **study_provenance(scenario_obj, scenario, function, master_seed),
             "sweeps": {"main": read_manifest(out / "sweep")["spec_hash"]},
         },
         "sensitivity": result.to_dict(),

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator import labels
 from simulator.analysis.tipping import Regime
 from simulator.sweep.execute import run_sweep
 from simulator.sweep.executors import Executor
@@ -26,7 +27,43 @@ from .common import (
     write_analysis,
 )
 
-__all__ = ["tipping_study"]
+__all__ = ["tipping_study", "LEADER_SERIES"]
+
+#: Monthly series the main tipping sweep keeps (yearly) to give the critical mass in people.
+LEADER_SERIES = ("fellows_active", "alumni_active")
+
+
+def _critical_mass_in_people(
+    sweep_dir: Path, table: pd.DataFrame, scenario: Any, lever: str, result: Any, steps: int | None
+) -> Any:
+    """Leaders per school and share of educators at the critical mass (None if not defined)."""
+    from simulator.analysis.leaders import critical_mass_in_leaders, leaders_by_level
+    from simulator.layout import placement_area
+    from simulator.sweep.store import read_timeseries
+
+    if not result.has_threshold or not math.isfinite(result.critical_mass):
+        return None
+    try:
+        series = read_timeseries(sweep_dir)
+    except Exception:  # noqa: BLE001 - a sweep written before series were kept
+        return None
+    if series.empty:
+        return None
+    at = scenario.with_overrides({lever: _cast_like(scenario, lever, result.critical_mass)})
+    run_months = steps or at.meta.steps
+    month = int(min(run_months, max(0.0, at.recruit.end_year * 12 - 1)))
+    area = placement_area(at, np.random.default_rng(0)).size
+    schools = area * at.system.schools_per_cluster
+    educators = schools * (at.system.teachers_per_school + 1)
+    levels = leaders_by_level(series, table, lever, month)
+    return critical_mass_in_leaders(
+        levels, result.critical_mass, (result.ci_low, result.ci_high), schools, educators, month
+    )
+
+
+def _cast_like(scenario: Any, lever: str, value: float) -> Any:
+    current = lever_current(scenario, lever)
+    return int(round(value)) if isinstance(current, int) and not isinstance(current, bool) else value
 
 
 def tipping_study(
@@ -111,7 +148,14 @@ def tipping_study(
                         f"{current:g}: the stopped runs would equal the main ones"
                     )
     main_spec = base_spec(
-        "tipping", scenario, function, {lever: {"values": values}}, seeds, master_seed, steps
+        "tipping",
+        scenario,
+        function,
+        {lever: {"values": values}},
+        seeds,
+        master_seed,
+        steps,
+        timeseries={"outcomes": list(LEADER_SERIES), "every": 12},
     )
     run_sweep(main_spec, out / "sweep", executor=executor, progress=progress)
     table = read_results(out / "sweep")
@@ -138,7 +182,7 @@ def tipping_study(
             "min_delta_bic": min_delta_bic,
         },
         "provenance": {
-            **study_provenance(scenario_obj, scenario, function),
+            **study_provenance(scenario_obj, scenario, function, master_seed),
             "sweeps": {"main": read_manifest(out / "sweep")["spec_hash"]},
         },
         "tipping": result.to_dict(),
@@ -146,6 +190,13 @@ def tipping_study(
         "hysteresis": None,
         "ews": None,
     }
+    if function is None and scenario_obj is not None:
+        units = _critical_mass_in_people(out / "sweep", table, scenario_obj, lever, result, steps)
+        if units is not None:
+            data["critical_mass_in_people"] = units.to_dict()
+            data["summary"] += "\n" + units.summary(
+                f"critical mass {result.critical_mass:.3g} {labels.unit(lever) or ''}".strip()
+            )
     fig_dir = out / "figures"
     figures.save(figures.s_curve_figure(data["tipping"], table), fig_dir / "s_curve.png")
     write_analysis(out, data)
@@ -165,9 +216,14 @@ def tipping_study(
         )
         run_sweep(stop_spec, out / "hysteresis", executor=executor, progress=progress)
         stopped = read_results(out / "hysteresis")
-        ci = (
-            (result.ci_low, result.ci_high) if result.has_threshold else (result.critical_mass,) * 2
-        )
+        if result.has_threshold:
+            # an open side of the interval splits at the edge of the explored range
+            ci = (
+                result.ci_low if math.isfinite(result.ci_low) else result.lever_min,
+                result.ci_high if math.isfinite(result.ci_high) else result.lever_max,
+            )
+        else:
+            ci = (result.critical_mass,) * 2
         hyst = analyse_hysteresis(
             table,
             stopped,

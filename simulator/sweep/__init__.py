@@ -23,7 +23,7 @@ from .executors import (
 )
 from .seeds import run_seed, run_seeds
 from .spec import ParameterSpec, SweepSpec, load_sweep, sweep_from_dict
-from .store import FORMAT_VERSION, ResultStore, read_manifest, read_results
+from .store import FORMAT_VERSION, ResultStore, read_manifest, read_results, read_timeseries
 from .targets import FunctionTarget, ScenarioTarget, build_target
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "ResultStore",
     "read_manifest",
     "read_results",
+    "read_timeseries",
     "FunctionTarget",
     "ScenarioTarget",
     "build_target",

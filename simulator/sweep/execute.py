@@ -26,7 +26,7 @@ from .errors import Problem, SweepError
 from .executors import Executor, RunOutcome, RunTask, make_executor
 from .spec import ParameterSpec, SweepSpec
 from .store import FORMAT_VERSION, ResultStore, package_version, read_results
-from .targets import build_target, validate_keys
+from .targets import TIMESERIES_KEY, build_target, validate_keys
 
 __all__ = ["run_sweep", "SweepRun", "build_manifest"]
 
@@ -184,8 +184,13 @@ def run_sweep(
         todo = runs[~runs["run_id"].isin(done)]
         if max_runs is not None:
             todo = todo.iloc[:max_runs]
+        from simulator.provenance import provenance
+
+        session_provenance = provenance(master_seed=spec.master_seed)
+        session_provenance.pop("created", None)  # the session records its own start
         store.record_session(
             {
+                "provenance": session_provenance,
                 "executor": executor.name,
                 "workers": executor.workers,
                 "cluster": getattr(executor, "address", None),
@@ -218,14 +223,19 @@ def run_sweep(
                 yield task
 
         buffer: list[dict[str, Any]] = []
+        series_buffer: list[pd.DataFrame] = []
+        keep_series = spec.timeseries is not None
         last_flush = time.monotonic()
         n_exec = 0
 
         def flush() -> None:
-            nonlocal buffer, last_flush
+            nonlocal buffer, series_buffer, last_flush
+            if series_buffer:  # series first: a run in the main table always has its series
+                store.write_timeseries_part(series_buffer)
             if buffer:
                 store.write_part(buffer)
             buffer = []
+            series_buffer = []
             last_flush = time.monotonic()
 
         label = spec.name if len(spec.name) <= 30 else spec.name[:27] + "..."
@@ -252,6 +262,24 @@ def run_sweep(
                                 )
                             ],
                         )
+                    series = (outcome.outcomes or {}).pop(TIMESERIES_KEY, None)
+                    if keep_series:
+                        if series is None:
+                            flush()
+                            raise SweepError(
+                                spec.source,
+                                [
+                                    Problem(
+                                        "timeseries",
+                                        "a target that returns monthly series",
+                                        f"none from run {task.run_id} (a function target "
+                                        f"must return them under {TIMESERIES_KEY!r})",
+                                    )
+                                ],
+                            )
+                        frame = pd.DataFrame(series)
+                        frame.insert(0, "run_id", task.run_id)
+                        series_buffer.append(frame)
                     if store.outcomes is None:
                         store.set_outcomes(sorted(outcome.outcomes or {}))
                     wanted = store.outcomes or []

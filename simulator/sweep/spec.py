@@ -16,6 +16,7 @@ path, what was expected and what was found (like :class:`simulator.scenario.Scen
       replicates: 20
       master_seed: 20240601
       outcomes: [final_learning, learning_gain]
+      timeseries: {outcomes: [learning_mean, engaged_share], every: 12}  # optional
 
 A spec expands into a design table (one row a *point*, one column a parameter) and a
 run table (``points x replicates`` rows). Run ids are replicate-major
@@ -30,16 +31,17 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import math
+import os
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from .. import jsonio
+from ..scenario.bounded_yaml import YAMLFileError, read_yaml
 from ..scenario.errors import describe_value, problems_from_validation
 from .errors import Problem, SweepError
 from .seeds import design_rng, design_seed, run_seed
@@ -47,6 +49,7 @@ from .seeds import design_rng, design_seed, run_seed
 __all__ = [
     "ParameterSpec",
     "SweepSpec",
+    "TimeseriesSpec",
     "load_sweep",
     "sweep_from_dict",
     "RESERVED_COLUMNS",
@@ -70,6 +73,22 @@ RESERVED_COLUMNS = (
 
 #: Designs whose points are drawn, not enumerated (they need ``samples``).
 SAMPLED_DESIGNS = ("lhs", "sobol", "morris", "saltelli")
+
+
+#: Environment variable that overrides :data:`DEFAULT_MAX_RUNS`.
+MAX_RUNS_ENV = "CLSIM_MAX_RUNS"
+#: Most runs one sweep may hold. The run table of a sweep is built in memory before
+#: the first run (measured at a million runs: 40 MB of table, 90 MB peak, and 50 s to
+#: derive the seeds on this project's 2-core machine), so the cap keeps a typo such as
+#: ``num: 100000`` on three parameters from allocating without bound; at 0.1-1 s a run a
+#: million runs is days of one core. docs/install_and_errors.md has the figures.
+DEFAULT_MAX_RUNS = 1_000_000
+
+
+def max_runs() -> int:
+    """The run cap in force: ``$CLSIM_MAX_RUNS`` when set to a positive integer."""
+    raw = os.environ.get(MAX_RUNS_ENV, "").strip().replace("_", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_RUNS
 
 
 class ParameterSpec(BaseModel):
@@ -124,6 +143,15 @@ class ParameterSpec(BaseModel):
             return "float"
         return "float"
 
+    def axis_size_bound(self) -> int:
+        """An upper bound on ``len(grid_values())``, computed without building it."""
+        if self.values is not None:
+            return len(self.values)
+        num = self.num if self.num is not None else 2
+        if self.resolved_type() == "int":
+            num = min(num, int(math.floor(self.high)) - int(math.ceil(self.low)) + 2)
+        return max(1, num)
+
     def grid_values(self) -> list[Scalar]:
         """The values of this parameter in a full-factorial grid."""
         if self.values is not None:
@@ -164,6 +192,19 @@ class ParameterSpec(BaseModel):
         return str(value)
 
 
+class TimeseriesSpec(BaseModel):
+    """Keep monthly indicators of every run, as a second dataset keyed by run id.
+
+    ``outcomes`` are indicator names (:data:`simulator.indicators.INDICATORS`), ``every``
+    the sampling interval in months (1 keeps every month; the last month is always kept).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    outcomes: list[str] = Field(..., min_length=1, max_length=200)
+    every: int = Field(1, ge=1, le=1200)
+
+
 class SweepSpec(BaseModel):
     """A validated sweep: base scenario (or function), design, replicates, seed, outcomes."""
 
@@ -199,6 +240,9 @@ class SweepSpec(BaseModel):
     master_seed: int = Field(..., ge=0, lt=2**63)
     common_random_numbers: bool = False
     outcomes: list[str] | None = Field(None, min_length=1)
+    timeseries: TimeseriesSpec | None = Field(
+        None, description="Also keep monthly indicators of every run (a second dataset)."
+    )
 
     _source: str = PrivateAttr("<dict>")
     _base_dir: Path | None = PrivateAttr(None)
@@ -272,6 +316,13 @@ class SweepSpec(BaseModel):
         both = sorted(set(names) & set(self.outcomes or []))
         if both:
             raise ValueError(f"keys both parameters and outcomes: {both}")
+        limit = max_runs()
+        if self.n_runs > limit:
+            raise ValueError(
+                f"at most {limit:,} runs (points x replicates; set {MAX_RUNS_ENV} to raise "
+                f"the cap, or use fewer values, replicates or a sampled design); found "
+                f"{self.n_points:,} points x {self.replicates:,} replicates = {self.n_runs:,} runs"
+            )
         return self
 
     # -- identity --------------------------------------------------------------------
@@ -295,6 +346,8 @@ class SweepSpec(BaseModel):
     def canonical(self) -> dict[str, Any]:
         """The spec content that defines the runs (no name, description or file path)."""
         data = self.model_dump(mode="json", exclude={"name", "description", "scenario"})
+        if data.get("timeseries") is None:
+            data.pop("timeseries", None)  # specs without it keep the hashes they had
         data["parameters"] = {
             k: {f: v for f, v in p.items() if v is not None} for k, p in data["parameters"].items()
         }
@@ -302,7 +355,7 @@ class SweepSpec(BaseModel):
 
     def content_hash(self) -> str:
         """SHA-256 of :meth:`canonical`; the scenario content is hashed separately."""
-        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
+        text = jsonio.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
     def scenario_path(self) -> Path | None:
@@ -396,6 +449,11 @@ class SweepSpec(BaseModel):
     def n_points(self) -> int:
         """Number of design points."""
         if self.design == "grid":
+            # an upper bound without building the axes (int ranges may repeat values);
+            # exact once every axis is small enough to build
+            sizes = [p.axis_size_bound() for p in self.parameters.values()]
+            if math.prod(sizes) > max_runs():
+                return math.prod(sizes)
             return math.prod(len(p.grid_values()) for p in self.parameters.values())
         if self.design == "points":
             return len(self.points or [])
@@ -458,18 +516,12 @@ def load_sweep(path: str | Path) -> SweepSpec:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SweepError(
-            str(path), [Problem("(file)", "an existing file", "no such file")]
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(yaml)"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SweepError(str(path), [Problem(where, "valid YAML", str(problem))]) from None
+        data = read_yaml(path, "sweep file")
+    except YAMLFileError as exc:
+        raise SweepError(str(path), [exc.problem]) from None
     if not isinstance(data, dict):
-        raise SweepError(str(path), [Problem("(top level)", "a mapping", describe_value(data))])
+        kind = "an empty file" if data is None else f"{type(data).__name__}, not a mapping"
+        raise SweepError(str(path), [Problem("(top level)", "a mapping of sweep keys", kind)])
     if "sweep" in data:
         section = data["sweep"]
         if not isinstance(section, dict):

@@ -5,6 +5,8 @@ Layout of a results directory::
     DIR/_sweep.json          manifest: spec, hashes, versions, column types, sessions
     DIR/_lock                present while a sweep writes here (host, pid)
     DIR/part-*.parquet       one long table split in parts: inputs beside outcomes
+    DIR/_timeseries/part-*.parquet  optional: monthly indicators, one row a run and month
+                             (the leading underscore keeps it out of pandas.read_parquet(DIR))
 
 ``pandas.read_parquet(DIR)`` reads the whole table (files starting with ``_`` or ``.``
 are ignored by Arrow's dataset discovery). Every row carries ``run_id``, ``point_id``,
@@ -18,6 +20,14 @@ the next session deletes. Resume reads the run ids already present and skips the
 run is written once, so it is never duplicated or lost. Opening a directory written
 by a different spec or scenario is a :class:`~simulator.sweep.errors.SweepError` that
 says what differs.
+
+A sweep that keeps time series (``timeseries:`` in the spec) writes a second Parquet
+dataset, ``DIR/_timeseries``, with ``run_id``, ``month`` and the chosen indicators. Its
+parts are written in the same flush as the main table's, just *before* them, so every
+run in the main table has its series; a crash between the two writes leaves a series
+part of runs the main table lacks. Resuming deletes such orphan parts before it reruns
+those runs, so a run's series is never stored twice; :func:`read_timeseries` also keeps
+only runs present in the main table.
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .. import jsonio
 from .errors import Problem, SweepError
 
 __all__ = [
@@ -44,6 +55,8 @@ __all__ = [
     "package_version",
     "read_results",
     "read_manifest",
+    "read_timeseries",
+    "TIMESERIES_DIR",
     "arrow_schema",
 ]
 
@@ -53,6 +66,7 @@ MANIFEST_NAME = "_sweep.json"
 LOCK_NAME = "_lock"
 PROVENANCE_COLUMNS = ("package_version", "scenario_hash", "spec_hash", "format_version")
 ID_COLUMNS = ("run_id", "point_id", "replicate", "seed")
+TIMESERIES_DIR = "_timeseries"
 _ARROW_TYPES = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "str": pa.string()}
 
 
@@ -156,6 +170,64 @@ def read_results(path: str | Path, columns: list[str] | None = None) -> pd.DataF
     return frame.reset_index(drop=True)
 
 
+def read_timeseries(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """The monthly series a sweep kept: ``run_id``, ``month`` and its indicators.
+
+    Only runs in the main results table are returned (see the module notes), one row per
+    run and month, sorted by run id and month.
+
+    Raises:
+        SweepError: the directory holds no sweep results, or the sweep kept no series.
+    """
+    path = Path(path)
+    manifest = read_manifest(path)
+    spec_ts = (manifest.get("spec") or {}).get("timeseries")
+    folder = path / TIMESERIES_DIR
+    if not spec_ts:
+        raise SweepError(
+            str(path),
+            [Problem("timeseries", "a sweep that kept time series (timeseries: in the spec)", "none")],
+        )
+    names = ["run_id", "month", *spec_ts["outcomes"]]
+    files = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+    if not files:
+        return pd.DataFrame({n: pd.Series(dtype="int64" if n in ("run_id", "month") else "float64") for n in names})
+    table = pd.concat([pq.read_table(f).to_pandas() for f in files], ignore_index=True)
+    table = table[table["run_id"].isin(_main_run_ids(path))]
+    table = table.sort_values(["run_id", "month"], kind="stable")
+    table = table.drop_duplicates(["run_id", "month"], keep="last").reset_index(drop=True)
+    return table[columns] if columns is not None else table
+
+
+def _main_run_ids(path: Path) -> set[int]:
+    files = _part_files(path)
+    if not files:
+        return set()
+    ids: set[int] = set()
+    for f in files:
+        ids.update(pq.read_table(f, columns=["run_id"]).column("run_id").to_pylist())
+    return ids
+
+
+def _drop_orphan_series(path: Path) -> None:
+    """Delete (or trim) series parts holding runs the main table lacks (see module notes)."""
+    folder = path / TIMESERIES_DIR
+    if not folder.is_dir():
+        return
+    done = _main_run_ids(path)
+    for part in sorted(folder.glob("part-*.parquet")):
+        frame = pq.read_table(part).to_pandas()
+        keep = frame["run_id"].isin(done)
+        if keep.all():
+            continue
+        if keep.any():  # pragma: no cover - a flush writes the same runs to both tables
+            tmp = folder / f".tmp-{uuid.uuid4().hex}.parquet"
+            frame[keep].to_parquet(tmp, index=False)
+            os.replace(tmp, part)
+        else:
+            part.unlink()
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -200,7 +272,10 @@ class ResultStore:
         if path.exists() and not path.is_dir():
             raise SweepError(str(path), [Problem("--out", "a directory", "a file")])
         if path.is_dir() and not existing.is_file():
-            others = [p.name for p in path.iterdir() if not p.name.startswith(".")]
+            others = [
+                p.name for p in path.iterdir() if not p.name.startswith(".") and p.name != LOCK_NAME
+            ]
+            # a lock alone: another sweep has just created this folder (checked below)
             if others:
                 raise SweepError(
                     str(path),
@@ -232,8 +307,11 @@ class ResultStore:
             elif overwrite:
                 for part in _part_files(path):
                     part.unlink()
-            for stale in path.glob(".tmp-*"):
+                for part in (path / TIMESERIES_DIR).glob("part-*.parquet"):
+                    part.unlink()
+            for stale in [*path.glob(".tmp-*"), *(path / TIMESERIES_DIR).glob(".tmp-*")]:
                 stale.unlink()
+            _drop_orphan_series(path)
             store.write_manifest()
         except BaseException:
             store.close()
@@ -286,11 +364,21 @@ class ResultStore:
     def _acquire_lock(self) -> None:
         lock = self.path / LOCK_NAME
         me = {"host": socket.gethostname(), "pid": os.getpid()}
+        busy = [
+            Problem(
+                LOCK_NAME,
+                "no other sweep writing this directory",
+                "another sweep that started writing here at the same moment; wait for it, "
+                "or give another --out",
+            )
+        ]
         if lock.exists():
             try:
                 holder = json.loads(lock.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 holder = {}
+            if not holder:  # created but not yet written: its writer is starting now
+                raise SweepError(str(self.path), busy)
             same_host = holder.get("host") == me["host"]
             pid = int(holder.get("pid", -1))
             if not same_host:
@@ -317,9 +405,12 @@ class ResultStore:
                     ],
                 )
             lock.unlink()  # stale: its writer is gone (crash or kill)
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:  # lost the race for the lock
+            raise SweepError(str(self.path), busy) from None
         with os.fdopen(fd, "w") as fh:
-            json.dump(me, fh)
+            fh.write(jsonio.dumps(me))
         self._locked = True
 
     def close(self) -> None:
@@ -341,7 +432,7 @@ class ResultStore:
 
     def write_manifest(self) -> None:
         """Write the manifest atomically."""
-        text = json.dumps(self.manifest, indent=2, sort_keys=True, default=str)
+        text = jsonio.dumps(self.manifest, indent=2, sort_keys=True, default=str)
         _atomic_write_bytes(self.path / MANIFEST_NAME, text.encode("utf-8"))
 
     def record_session(self, info: dict[str, Any]) -> None:
@@ -408,6 +499,25 @@ class ResultStore:
             os.fsync(fh.fileno())
         os.replace(tmp, final)
         _fsync_dir(self.path)
+        return final
+
+    def write_timeseries_part(self, frames: list[pd.DataFrame]) -> Path | None:
+        """Write the monthly series of some runs as one atomic part of ``DIR/timeseries``."""
+        frames = [f for f in frames if len(f)]
+        if not frames:
+            return None
+        folder = self.path / TIMESERIES_DIR
+        folder.mkdir(exist_ok=True)
+        table = pd.concat(frames, ignore_index=True)
+        first = int(table["run_id"].min())
+        final = folder / f"part-{first:010d}-{uuid.uuid4().hex[:8]}.parquet"
+        tmp = folder / f".tmp-{uuid.uuid4().hex}.parquet"
+        with open(tmp, "wb") as fh:
+            pq.write_table(pa.Table.from_pandas(table, preserve_index=False), fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+        _fsync_dir(folder)
         return final
 
     def read(self) -> pd.DataFrame:

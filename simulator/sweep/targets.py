@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import Problem, SweepError
 from .spec import SweepSpec
 
 __all__ = [
     "ScenarioTarget",
+    "TIMESERIES_KEY",
     "FunctionTarget",
     "Target",
     "build_target",
@@ -28,6 +27,10 @@ __all__ = [
 ]
 
 Target = Callable[[Mapping[str, Any], int], Mapping[str, float]]
+
+#: Key under which a target returns a run's monthly indicators when the sweep keeps them:
+#: ``{"month": [...], indicator: [...], ...}`` (plain lists, cheap to pickle).
+TIMESERIES_KEY = "__timeseries__"
 
 _FUNCTION_CACHE: dict[str, Callable[..., Mapping[str, float]]] = {}
 
@@ -64,12 +67,28 @@ class ScenarioTarget:
 
     scenario: Any  # simulator.scenario.Scenario (pydantic, picklable)
     steps: int | None = None
+    timeseries: tuple[str, ...] = ()
+    every: int = 1
 
-    def __call__(self, params: Mapping[str, Any], seed: int) -> Mapping[str, float]:
-        """Build the model with the overrides and return its summary outcomes."""
-        from simulator.runner import run_point
+    def __call__(self, params: Mapping[str, Any], seed: int) -> Mapping[str, Any]:
+        """Build the model with the overrides and return its summary outcomes.
 
-        return run_point(self.scenario, dict(params), seed, self.steps)
+        With ``timeseries``, the chosen monthly indicators (every ``every`` months and
+        the last month) come back too, under :data:`TIMESERIES_KEY`.
+        """
+        from simulator.runner import run_point, run_scenario
+
+        if not self.timeseries:
+            return run_point(self.scenario, dict(params), seed, self.steps)
+        scenario = self.scenario.with_overrides(dict(params)) if params else self.scenario
+        result = run_scenario(scenario, seed=seed, steps=self.steps)
+        ts = result.timeseries
+        months = ts["month"].to_numpy()
+        keep = (months % self.every == 0) | (months == months.max())
+        series = {"month": [int(m) for m in months[keep]]}
+        for name in self.timeseries:
+            series[name] = [float(v) for v in ts[name].to_numpy()[keep]]
+        return {**result.summary, TIMESERIES_KEY: series}
 
 
 def load_base_scenario(path: Path) -> Any:
@@ -79,10 +98,11 @@ def load_base_scenario(path: Path) -> Any:
         simulator.scenario.ScenarioError: the scenario is invalid.
     """
     from simulator.scenario import deep_merge, load_scenario, scenario_from_dict
+    from simulator.scenario.bounded_yaml import YAMLFileError, read_yaml
 
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        data = read_yaml(path, "scenario file")
+    except YAMLFileError:
         return load_scenario(path)  # let the scenario loader phrase the error
     if not isinstance(data, dict) or "sweep" not in data:
         return load_scenario(path)
@@ -127,6 +147,25 @@ def build_target(spec: SweepSpec) -> tuple[Target, str | None]:
         scenario = load_base_scenario(path)
     except ScenarioError as exc:
         raise SweepError(spec.source, [Problem("scenario", "a valid scenario", str(exc))]) from None
+    if spec.timeseries is not None:
+        from simulator.indicators import INDICATORS
+
+        unknown = [n for n in spec.timeseries.outcomes if n not in INDICATORS]
+        if unknown:
+            raise SweepError(
+                spec.source,
+                [
+                    Problem(
+                        "timeseries.outcomes",
+                        f"monthly indicators (one of {sorted(INDICATORS)})",
+                        repr(unknown),
+                    )
+                ],
+            )
+        target = ScenarioTarget(
+            scenario, spec.steps, tuple(spec.timeseries.outcomes), spec.timeseries.every
+        )
+        return target, scenario.content_hash()
     return ScenarioTarget(scenario, spec.steps), scenario.content_hash()
 
 
