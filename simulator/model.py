@@ -29,9 +29,9 @@ from .network import SocialNetwork, build_network
 from .population import initial_state
 from .processes.aggregate import Aggregates, neighbour_aggregates
 from .processes.careers import advance_careers
+from .processes.collectives import Collectives, collective_view, update_collectives
 from .processes.development import apply_development
 from .processes.engagement import update_engagement
-from .processes.collectives import Collectives, collective_view, update_collectives
 from .processes.inertia import apply_inertia
 from .processes.influence import update_beliefs
 from .processes.learning import update_learning

@@ -227,10 +227,9 @@ def summarise(record: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def _main() -> None:  # pragma: no cover - a convenience for humans
-    import json
+    from .jsonio import dumps
 
-    json.dump(provenance(), sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    sys.stdout.write(dumps(provenance(), indent=2) + "\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

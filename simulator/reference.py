@@ -34,7 +34,6 @@ from ._compat import mesa_model_kwargs
 from .layout import build_layout
 from .network import build_network
 from .population import draw_people, initial_state
-from .processes.practice import trust_gate
 from .processes.ties import layer_gates, layer_membership
 from .roles import AlumniTrack, OfficialLevel, Role
 from .scenario import Scenario, load_scenario

@@ -490,10 +490,10 @@ class Dynamics(Strict):
         (0.05, 0.25), _JUDGEMENT,
     )
     collective_practice_gain: Unit = unit(
-        0.06,
+        0.1,
         "Monthly practice change from learning together in a collective, times its ownership, "
         "(1 + maturity) / 2 and the member's trust gate (seed 003: share experience, plan, build tools).",
-        (0.03, 0.12), _JUDGEMENT,
+        (0.05, 0.15), _JUDGEMENT,
     )
     data_reflection_bonus: float = ranged(
         1.0, 0.0, 10.0,

@@ -142,15 +142,18 @@ def estimate(scenario: Any, steps: int | None = None) -> RunSize:
     fellows = rec.cohort_size * _cohorts(rec, months)
     cluster_officials = clusters * s.officials_per_cluster
     district_officials = districts * s.officials_per_district
-    agents = schools * (1 + T + P) + cluster_officials + district_officials + fellows
+    state_officials = s.state_officials
+    agents = schools * (1 + T + P) + cluster_officials + district_officials + state_officials + fellows
     ties = (
         schools * (T + 1) * T // 2  # school clique
         + fellows * (T + 1 + 1)  # fellows to staff and co-placed fellows
         + (schools * T + fellows) * net.cluster_ties_per_teacher
-        + schools * net.principal_ties
+        + schools * (net.principal_ties + net.principal_cross_cluster_ties)
         + schools * P * (net.parent_ties + 2)
         + cluster_officials * s.schools_per_cluster
-        + district_officials * (s.clusters_per_district * s.officials_per_cluster + s.officials_per_district)
+        + cluster_officials * net.official_peer_ties
+        + district_officials * (s.clusters_per_district * s.officials_per_cluster + s.officials_per_district + 1)
+        + state_officials * state_officials // 2
         + fellows * (net.alumni_ties_per_fellow + net.bridging_ties_per_alumnus + 1 + 3 + 3)
         + schools * T * net.collective_ties_per_teacher
     )
