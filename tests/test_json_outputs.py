@@ -40,7 +40,7 @@ def outputs(tmp_path_factory) -> Path:
         ["compare", TINY, "scenarios/baseline.yaml", "--seeds", "2", "--steps", "12",
          "--out", str(root / "compare")],
         ["sweep", SPEC, "--out", str(root / "sweep"), "-e", "serial", "-q"],
-        ["tipping", TINY, "--values", "0,6,12", "--seeds", "2", "--steps", "24", "--boot", "100",
+        ["tipping", TINY, "--values", "0,6,12", "--seeds", "2", "--steps", "24", "--boot", "200",
          "--ews-seeds", "2", "-e", "serial", "-q", "--out", str(root / "tipping")],
         ["phase", TINY, "--x-values", "0,6", "--y-values", "1,2", "--seeds", "2", "--steps", "12",
          "-e", "serial", "-q", "--out", str(root / "phase")],
@@ -60,7 +60,7 @@ def test_every_json_output_is_strict_json(outputs):
     kinds = {p.name for p in files}
     # run summary and scenario, sweep manifests, study analyses, EWS cache key
     assert {"summary.json", "scenario.json", "_sweep.json", "analysis.json", "timeseries.json"} <= kinds, kinds
-    assert len([p for p in files if p.name == "analysis.json"]) == 3
+    assert len([p for p in files if p.name == "analysis.json"]) == 4  # tipping, phase, sensitivity and compare
     for path in files:
         strict_load(path)
 

@@ -57,7 +57,7 @@ def test_memory_cap_and_refusal(monkeypatch):
     with pytest.raises(SizeError) as info:
         check_fits(sc, source="baseline.yaml")
     message = info.value.render()
-    assert "baseline.yaml" in message and "2,263 agents" in message and "To proceed" in message
+    assert "baseline.yaml" in message and "2,267 agents" in message and "To proceed" in message
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "lots")
     with pytest.raises(LimitSettingError):
         memory_limit()
