@@ -16,7 +16,7 @@ fi
 STAMP="$VENV/.clsim-installed"
 if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
   "$VENV/bin/python" -m pip install --quiet --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet -e ".[dev,dashboard]"
+  "$VENV/bin/python" -m pip install --quiet -e ".[dev,dashboard,oracle]"
   touch "$STAMP"
 fi
 if [ -f scripts/setup_dashboard.sh ]; then
