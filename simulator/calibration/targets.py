@@ -54,6 +54,7 @@ from .statistics import check_arguments
 
 __all__ = [
     "TargetsError",
+    "CalibrationStoreError",
     "Source",
     "StatisticRef",
     "Constraint",
@@ -82,6 +83,18 @@ class TargetsError(ValueError):
     def render(self) -> str:
         """The message shown to the user (no traceback)."""
         head = f"invalid targets {self.source}"
+        if len(self.problems) == 1:
+            return f"{head}: {self.problems[0].render()}"
+        lines = "\n".join(f"  - {p.render()}" for p in self.problems)
+        return f"{head}: {len(self.problems)} problems\n{lines}"
+
+
+class CalibrationStoreError(TargetsError):
+    """A results directory cannot hold or continue this calibration."""
+
+    def render(self) -> str:
+        """The message shown to the user (no traceback)."""
+        head = f"cannot continue the calibration in {self.source}"
         if len(self.problems) == 1:
             return f"{head}: {self.problems[0].render()}"
         lines = "\n".join(f"  - {p.render()}" for p in self.problems)

@@ -41,8 +41,8 @@ from simulator.analysis.posterior import effective_sample_size, resample, summar
 from simulator.calibration.priors import PriorSet, build_priors
 from simulator.calibration.sampler import SeededSampler, make_backend
 from simulator.calibration.simulate import CalibrationModel, TargetDistance, observed
-from simulator.calibration.targets import TargetsFile, load_targets
-from simulator.sweep.errors import Problem, SweepError
+from simulator.calibration.targets import CalibrationStoreError, TargetsFile, load_targets
+from simulator.scenario.errors import Problem
 from simulator.sweep.store import package_version
 
 from .common import DEFAULT_MASTER_SEED, write_analysis
@@ -141,7 +141,7 @@ def _check_or_start(out: Path, identity: dict[str, Any], overwrite: bool) -> dic
         if _digest(manifest.get("identity")) != _digest(identity):
             old = manifest.get("identity", {})
             differs = sorted(k for k in identity if _digest(old.get(k)) != _digest(identity[k]))
-            raise SweepError(
+            raise CalibrationStoreError(
                 str(out),
                 [
                     Problem(
@@ -154,7 +154,7 @@ def _check_or_start(out: Path, identity: dict[str, Any], overwrite: bool) -> dic
             )
         return manifest
     if (out / DB_FILE).exists():
-        raise SweepError(
+        raise CalibrationStoreError(
             str(out),
             [Problem(DB_FILE, "a history database written by clsim calibrate (with calibration.json)", "a database without its manifest")],
         )
@@ -433,7 +433,7 @@ def calibration_study(
 
         max_t = history.max_t
         if max_t < 0:
-            raise SweepError(str(out), [Problem("abc.db", "at least one finished generation", "none")])
+            raise CalibrationStoreError(str(out), [Problem("abc.db", "at least one finished generation", "none")])
         gens = _generations(history)
         gens.to_csv(out / "generations.csv", index=False)
         posterior = _posterior_table(history, max_t, names)
