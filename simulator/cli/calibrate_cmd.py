@@ -94,3 +94,75 @@ def register(app: typer.Typer) -> None:
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
             err.print(f"[bold red]error:[/] {escape(str(message))} [dim](CLSIM_DEBUG=1 for a traceback)[/]", highlight=False)
             raise typer.Exit(2) from None
+
+
+def run_posterior_tipping(
+    scenario: Path | None,
+    posterior: Path,
+    lever: str,
+    values: str | None,
+    draws: int,
+    seeds: int,
+    out: Path | None,
+    regime: object,
+    master_seed: int,
+    steps: int | None,
+    report: bool,
+    executor: object,
+    quiet: bool,
+) -> None:
+    """``clsim tipping SCENARIO --posterior FILE``: the critical mass over posterior draws."""
+    from rich.console import Console
+
+    from simulator.report.calibration_html import build_calibration_report
+    from simulator.studies.common import lever_current, load_study_scenario, parse_values
+    from simulator.studies.posterior import posterior_tipping_study
+
+    if scenario is None:
+        raise ValueError("give a SCENARIO file")
+    vals = None
+    if values is not None:
+        kind = "int" if isinstance(lever_current(load_study_scenario(scenario), lever), int) else "float"
+        vals = parse_values(values, kind)
+    target = out or Path("results") / f"tipping-posterior-{scenario.stem}-{lever}"
+    data = posterior_tipping_study(
+        target, scenario, posterior, lever=lever, values=vals, draws=draws, seeds=seeds,
+        regime=regime, master_seed=master_seed, steps=steps, executor=executor, progress=not quiet,
+    )  # fmt: skip
+    console = Console(soft_wrap=True)
+    console.print(data["summary"], highlight=False)
+    if report:
+        console.print(f"report: {build_calibration_report(target)}")
+    console.print(f"results: {target}")
+
+
+def run_posterior_compare(
+    scenarios: list[Path],
+    posterior: Path,
+    draws: int,
+    seeds: int,
+    steps: int | None,
+    out: Path,
+    master_seed: int,
+) -> None:
+    """``clsim compare A B --posterior FILE``: the paired difference over posterior draws."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from simulator.report.calibration_html import build_calibration_report
+    from simulator.studies.posterior import posterior_compare_study
+
+    err = Console(stderr=True, soft_wrap=True)
+    try:
+        data = posterior_compare_study(
+            out, scenarios, posterior, draws=draws, seeds=max(2, seeds), master_seed=master_seed,
+            steps=steps, progress=True,
+        )  # fmt: skip
+    except (ValueError, KeyError, FileNotFoundError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        err.print(f"[bold red]error:[/] {escape(str(message))}", highlight=False)
+        raise typer.Exit(2) from None
+    console = Console(soft_wrap=True)
+    console.print(data["summary"], highlight=False)
+    console.print(f"report: {build_calibration_report(out)}")
+    console.print(f"results: {out}")

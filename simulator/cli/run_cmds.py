@@ -68,8 +68,15 @@ def compare(
     steps: Annotated[int | None, typer.Option(help="Months (default: each scenario's).")] = None,
     out: Annotated[Path, typer.Option(help="Results folder.")] = Path("results/compare"),
     master_seed: Annotated[int, typer.Option(help="Master seed the run seeds derive from.")] = 0,
+    posterior: Annotated[Path | None, typer.Option(help="Calibration posterior: the difference over posterior draws.")] = None,
+    draws: Annotated[int, typer.Option(min=2, help="With --posterior: posterior draws.")] = 20,
 ) -> None:
     """Run scenarios over several seeds; write one side-by-side figure and table."""
+    if posterior is not None:
+        from .calibrate_cmd import run_posterior_compare
+
+        run_posterior_compare(scenarios, posterior, draws, seeds, steps, out, master_seed)
+        return
     from ..studies.compare import compare_scenarios
 
     loaded = {str(p): load_scenario(p) for p in scenarios}

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["marginals_figure", "diagnostics_figure", "ppc_figure", "critical_mass_figure"]
+__all__ = ["marginals_figure", "diagnostics_figure", "ppc_figure", "critical_mass_figure", "difference_figure"]
 
 
 def _grid(n: int, ncols: int = 3, size: tuple[float, float] = (4.0, 2.8)) -> tuple[Any, np.ndarray]:
@@ -140,4 +140,18 @@ def critical_mass_figure(draws: pd.DataFrame, lever: str, fixed: dict[str, Any] 
     ax.set_xlabel(lever)
     ax.set_ylabel("posterior draw (sorted)")
     ax.legend(fontsize=7)
+    return fig
+
+
+def difference_figure(per_draw: pd.DataFrame, diffs: Sequence[dict[str, Any]]) -> Any:
+    """Per-draw paired difference of each scenario against the first, with the fixed value."""
+    fig, axes = _grid(len(diffs), ncols=2, size=(4.5, 3.0))
+    for ax, d in zip(axes, diffs, strict=False):
+        x = per_draw.loc[per_draw["scenario"] == d["scenario"], "mean"].to_numpy(dtype=float)
+        ax.hist(x, bins=15, color="#4c72b0", alpha=0.8, label="posterior draws")
+        ax.axvline(d["fixed"], color="#555", ls="--", label="fixed parameters")
+        ax.axvspan(d["low"], d["high"], color="#4c72b0", alpha=0.12, label="90% credible interval")
+        ax.axvline(0.0, color="#d62728", lw=1)
+        ax.set_title(f"{d['scenario']} minus {d['versus']}: {d['outcome']}", fontsize=8)
+        ax.legend(fontsize=6)
     return fig
