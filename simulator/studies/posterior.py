@@ -210,9 +210,11 @@ def posterior_tipping_study(
         .groupby("dimension")
         .agg(max_abs_prcc=("abs_prcc", "max"), max_abs_spearman=("abs_rho", "max"),
              parameters=("parameter", lambda s: ", ".join(s)))
-        .sort_values("max_abs_prcc", ascending=False)
         .reset_index()
     )
+    # PRCC needs more draws than parameters + 1; otherwise rank by Spearman's rho.
+    measure = "max_abs_prcc" if dims["max_abs_prcc"].notna().any() else "max_abs_spearman"
+    dims = dims.sort_values(measure, ascending=False, na_position="last").reset_index(drop=True)
     n = len(post)
     critical = {
         "label": "posterior",
@@ -232,7 +234,8 @@ def posterior_tipping_study(
         "verdict": fixed_row["verdict"],
         "censored": fixed_row["censored"],
     }
-    top = dims.iloc[0]["dimension"] if len(dims) and math.isfinite(dims.iloc[0]["max_abs_prcc"]) else "none"
+    top = dims.iloc[0]["dimension"] if len(dims) and math.isfinite(dims.iloc[0][measure]) else "none"
+    label = "|PRCC|" if measure == "max_abs_prcc" else "|Spearman rho| (too few draws for PRCC)"
     lines = [
         f"Critical mass of {lever} over {n} posterior draws ({seeds} seeds x {len(values)} values each; "
         f"transformed: {regime.describe()}):",
@@ -243,7 +246,7 @@ def posterior_tipping_study(
         f"  fixed parameters: {_fmt(fixed['critical_mass'])} (90% CI {fixed['ci_low']:.4g} to {fixed['ci_high']:.4g}; {fixed['verdict']}).",
         f"  width from parameters {split['parameter_share']:.0%}, from run-to-run noise {split['noise_share']:.0%} "
         f"(over the {split['n']} draws with a crossing in the range).",
-        f"  dimension that moves it most (largest |PRCC|): {top}.",
+        f"  dimension that moves it most (largest {label}): {top}.",
     ]
     if skipped:
         lines.append(f"  not applied (nuisance inputs of calibration scenarios): {', '.join(skipped)}")
@@ -257,6 +260,7 @@ def posterior_tipping_study(
         "variance_split": split,
         "sensitivity": sens.to_dict("records"),
         "dimensions": dims.to_dict("records"),
+        "sensitivity_measure": measure,
         "draws": per_draw.to_dict("records"),
         "applied": applied,
         "skipped": skipped,
