@@ -15,9 +15,11 @@ import argparse
 import time
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = ROOT / "tests" / "data" / "calibration_recovery.yaml"
-TRUTH = {"dynamics.inertia": 0.034, "dynamics.collective_practice_gain": 0.118}
+TRUTH = yaml.safe_load((ROOT / "tests" / "data" / "calibration_recovery_truth.yaml").read_text())["truth"]
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ from simulator.scenario.ranges import plausible_ranges
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = ROOT / "calibration" / "targets.yaml"
 RECOVERY = ROOT / "tests" / "data" / "calibration_recovery.yaml"
-KEYS = ["dynamics.inertia", "dynamics.collective_practice_gain"]
+KEYS = list(yaml.safe_load((ROOT / "tests" / "data" / "calibration_recovery_truth.yaml").read_text())["truth"])
 
 
 def _minimal(**target):

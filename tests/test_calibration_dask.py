@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 RECOVERY = ROOT / "tests" / "data" / "calibration_recovery.yaml"
-KEYS = ["dynamics.inertia", "dynamics.collective_practice_gain"]
+KEYS = list(yaml.safe_load((ROOT / "tests" / "data" / "calibration_recovery_truth.yaml").read_text())["truth"])
 
 
 def _free_port() -> int:

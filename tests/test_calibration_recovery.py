@@ -14,11 +14,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 RECOVERY = ROOT / "tests" / "data" / "calibration_recovery.yaml"
-#: The parameters and the known truth (35% / 68% of their plausible ranges).
-TRUTH = {"dynamics.inertia": 0.034, "dynamics.collective_practice_gain": 0.118}
+#: The parameters and the known truth (tests/data/calibration_recovery_truth.yaml).
+TRUTH = yaml.safe_load((ROOT / "tests" / "data" / "calibration_recovery_truth.yaml").read_text())["truth"]
 
 
 @pytest.mark.slow
