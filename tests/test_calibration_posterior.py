@@ -116,3 +116,25 @@ def test_posterior_compare_pairs_seeds(tmp_path):
     assert d["low"] <= d["median"] <= d["high"]
     with pytest.raises(ValueError, match="at least two"):
         posterior_compare_study(out, [a], _posterior(tmp_path), progress=False)
+
+
+def test_tipping_and_compare_posterior_cli(tmp_path):
+    import subprocess
+    import sys
+
+    scen = _scenario(tmp_path, "comprehensive.yaml", "tiny")
+    post = _posterior(tmp_path)
+
+    def clsim(*args):
+        return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True, text=True,
+                              cwd=ROOT, timeout=600)
+
+    r = clsim("tipping", str(scen), "--posterior", str(post), "--values", "0,6,12", "--draws", "2",
+              "--draw-seeds", "2", "-e", "serial", "-q", "-o", str(tmp_path / "t"))
+    assert r.returncode == 0, r.stderr
+    assert "posterior median" in r.stdout and "fixed parameters" in r.stdout
+    assert (tmp_path / "t" / "report.html").is_file()
+    bad = clsim("tipping", str(scen), "--posterior", str(tmp_path / "none.parquet"), "-q")
+    assert bad.returncode == 2 and "no posterior" in bad.stderr and "Traceback" not in bad.stderr
+    bad = clsim("compare", str(scen), str(scen), "--posterior", str(tmp_path / "none.parquet"))
+    assert bad.returncode == 2 and "no posterior" in bad.stderr and "Traceback" not in bad.stderr
