@@ -104,8 +104,14 @@ def build_calibration_report(out: str | Path, path: str | Path | None = None) ->
         parts.append(_table(data["priors"], ["name", "low", "high", "default", "integer", "reason"]))
     elif kind == "posterior_tipping":
         parts.append("<h2>Critical mass: posterior beside fixed parameters</h2>")
-        parts.append(_table([data["critical_mass"], {**data["fixed"], "label": "fixed parameters"}],
-                            ["label", "median", "low", "high", "critical_mass", "ci_low", "ci_high", "verdict"]))
+        cm, fx = data["critical_mass"], data["fixed"]
+        rows = [
+            {"estimate": "posterior (median, 90% credible interval)", "value": cm["median"], "low": cm["low"],
+             "high": cm["high"], "note": f"{cm['share_threshold']:.0%} of {cm['draws']} draws with a supported threshold"},
+            {"estimate": "fixed parameters (90% bootstrap CI)", "value": fx["critical_mass"], "low": fx["ci_low"],
+             "high": fx["ci_high"], "note": fx["verdict"]},
+        ]
+        parts.append(_table(rows, ["estimate", "value", "low", "high", "note"]))
         parts.append("<h2>Where the width comes from</h2>")
         parts.append(_table([data["variance_split"]], ["parameter_share", "noise_share", "total_var", "parameter_var", "noise_var", "n"]))
         parts.append("<h2>Which parameters move the critical mass (posterior rank correlations)</h2>")
