@@ -2,7 +2,7 @@
 # Regenerate the install locks, one per supported Python line, from pyproject.toml.
 #   bash scripts/lock.sh            # every line: 3.11 and 3.12
 #   bash scripts/lock.sh 3.12       # one line
-# Writes requirements/lock-py<X.Y>.txt: every package of clsim[dev,dashboard], and the
+# Writes requirements/lock-py<X.Y>.txt: every package of clsim[dev,dashboard,oracle], and the
 # installer and build tools of requirements/tools.in (pip, setuptools, wheel), pinned
 # (==) with its sha256 hashes, resolved for that Python line on every platform (pip
 # skips entries whose markers do not apply, e.g. appnope off macOS). The resolver is uv
@@ -22,7 +22,7 @@ LINES=("$@")
 mkdir -p requirements
 for line in "${LINES[@]}"; do
   out="requirements/lock-py$line.txt"
-  "$TOOLS/bin/uv" pip compile pyproject.toml requirements/tools.in --extra dev --extra dashboard \
+  "$TOOLS/bin/uv" pip compile pyproject.toml requirements/tools.in --extra dev --extra dashboard --extra oracle \
     --python-version "$line" --universal \
     --generate-hashes --upgrade --quiet \
     --custom-compile-command "bash scripts/lock.sh $line" -o "$out"

@@ -43,7 +43,7 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
     "$VENV/bin/python" scripts/check_lock.py "$LOCK"
   else
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet --upgrade -e ".[dev,dashboard]"
+    "$VENV/bin/python" -m pip install --quiet --upgrade -e ".[dev,dashboard,oracle]"
   fi
   echo "$WANT" > "$STAMP"
 fi

@@ -20,18 +20,31 @@ model                                          paper and figure reproduced
                                                and Dakos et al. (2012) early warnings
 =============================================  =====================================
 
-The scripts in ``experiments/validation/`` rerun each setup and compare the numbers
-with the published ones; ``clsim validate-classics`` runs them all.
+Every model also runs on a user's own network (``graph=``: a networkx graph with any
+node labels, or a sparse matrix; directed graphs pass influence along their edges, as in
+NDlib; weights on request; self-loops refused): see :mod:`~simulator.classic.network_input`.
+
+Analytic tools, each with a doctest reproducing the paper's number:
+:func:`~simulator.classic.watts.cascade_window` and
+:func:`~simulator.classic.watts.cascade_condition` (Watts' generating functions, any
+degree and threshold distribution), :func:`~simulator.classic.granovetter.critical_sd`
+and :func:`~simulator.classic.granovetter.equilibrium` (Granovetter's equilibrium and
+jump), :func:`~simulator.classic.naming_game.mean_field_critical_fraction` (Xie et al.)
+and :func:`~simulator.classic.convention.tipping_fraction` (Centola et al.).
+
+:mod:`simulator.validation` reruns each paper's setup and compares the numbers with the
+published ones; ``clsim validate-classics`` runs them all.
 """
 
-from . import graphs, watts
+from . import granovetter, graphs, watts
 from ._base import ClassicModel, spawn_seeds
 from .complex_contagion import ComplexContagion
 from .convention import ConventionGame, convention_outcomes, tipping_fraction
 from .fold import FOLD_HARVEST, HarvestedLogistic, simulate_fold
 from .naming_game import NamingGame, consensus_times, mean_field_critical_fraction
+from .network_input import InfluenceNetwork, as_influence_network
 from .threshold import ThresholdContagion, granovetter_riot_size
-from .watts import cascade_probability, cascade_sizes, cascade_window
+from .watts import cascade_condition, cascade_probability, cascade_sizes, cascade_window
 
 __all__ = [
     "FOLD_HARVEST",
@@ -39,13 +52,17 @@ __all__ = [
     "ComplexContagion",
     "ConventionGame",
     "HarvestedLogistic",
+    "InfluenceNetwork",
     "NamingGame",
     "ThresholdContagion",
+    "as_influence_network",
+    "cascade_condition",
     "cascade_probability",
     "cascade_sizes",
     "cascade_window",
     "consensus_times",
     "convention_outcomes",
+    "granovetter",
     "granovetter_riot_size",
     "graphs",
     "mean_field_critical_fraction",

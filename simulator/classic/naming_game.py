@@ -26,14 +26,15 @@ over pre-drawn random numbers, about 1 microsecond an interaction.
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Iterable
 
-import networkx as nx
 import numpy as np
 from mesa import DataCollector
 from numpy.typing import NDArray
 from scipy.integrate import solve_ivp
 
 from ._base import ClassicModel, SeedLike, spawn_seeds
+from .network_input import GraphLike, InfluenceNetwork, as_influence_network
 
 __all__ = [
     "NamingGame",
@@ -43,6 +44,7 @@ __all__ = [
     "consensus_times",
     "mean_field_consensus_time",
     "mean_field_critical_fraction",
+    "mean_field_mixed_state",
     "mean_field_rates",
 ]
 
@@ -58,18 +60,29 @@ class NamingGame(ClassicModel):
     (``running = False``) at consensus on A, with :attr:`consensus_time` measured to
     the interaction.
 
+    On a user's network (``graph=``: a networkx graph with any labels, or a sparse
+    matrix), the listener is drawn among the speaker's neighbours; on a directed network
+    the speaker talks along its out-ties (``u -> v``: ``u`` speaks to, and so influences,
+    ``v``), and with ``weight`` a listener is drawn with probability proportional to the
+    tie's weight. Every agent needs someone to talk to. Conventions:
+    :mod:`simulator.classic.network_input`.
+
     Args:
-        n: number of agents.
-        committed_share: share ``p`` of committed agents (rounded to the nearest agent).
-        committed: number of committed agents (overrides ``committed_share``).
-        graph: a networkx graph on nodes 0..n-1 (listeners are neighbours of the
-            speaker); None is the complete graph of the paper.
+        n: number of agents (ignored when ``graph`` is given).
+        committed_share: share ``p`` of committed agents (rounded to the nearest agent),
+            drawn at random.
+        committed: the committed agents: a number drawn at random, or the agents by label
+            (overrides ``committed_share``).
+        graph: the user's network; None is the complete graph of the paper.
+        weight: use tie weights to draw listeners (attribute name, or ``True``).
+        directed: for a sparse matrix, ``True`` reads ``A[u, v]`` as ``u -> v``.
         collect: record the shares of A, B and AB holders each time unit.
         seed: the run's seed or generator.
 
     Attributes:
         opinion: per agent, OPINION_A, OPINION_B or OPINION_AB.
         committed: boolean mask of committed agents.
+        labels: node labels, one per agent.
         consensus_time: time (in units of N interactions) at which everyone held only A,
             or None before that.
     """
@@ -79,28 +92,45 @@ class NamingGame(ClassicModel):
         *,
         n: int = 1_000,
         committed_share: float = 0.1,
-        committed: int | None = None,
-        graph: nx.Graph | None = None,
+        committed: int | Iterable[Hashable] | None = None,
+        graph: GraphLike | None = None,
+        weight: str | bool | None = None,
+        directed: bool | None = None,
         collect: bool = True,
         seed: SeedLike = None,
     ) -> None:
         super().__init__(seed=seed)
+        self.network: InfluenceNetwork | None = None
         if graph is not None:
-            n = graph.number_of_nodes()
+            self.network = as_influence_network(graph, weight=weight, directed=directed)
+            n = self.network.n
         if n < 2:
             raise ValueError(f"n must be at least 2, got {n}")
         self.n = int(n)
-        n_committed = int(round(committed_share * n)) if committed is None else int(committed)
-        if not 0 <= n_committed <= n:
-            raise ValueError(f"committed must be in [0, n], got {n_committed}")
+        self.labels = self.network.labels if self.network is not None else list(range(self.n))
         self.committed = np.zeros(self.n, dtype=bool)
-        self.committed[self.rng.choice(self.n, size=n_committed, replace=False)] = True
+        if committed is None or isinstance(committed, int | np.integer):
+            n_committed = int(round(committed_share * n)) if committed is None else int(committed)
+            if not 0 <= n_committed <= n:
+                raise ValueError(f"committed must be in [0, n], got {n_committed}")
+            self.committed[self.rng.choice(self.n, size=n_committed, replace=False)] = True
+        elif self.network is not None:
+            self.committed[self.network.indices(committed, "committed")] = True
+        else:
+            chosen = list(committed)
+            bad = [x for x in chosen if not isinstance(x, int | np.integer) or not 0 <= x < n]
+            if bad:
+                raise ValueError(f"committed: {bad[:5]} are not agents 0..{n - 1}")
+            self.committed[np.asarray(chosen, dtype=np.int64)] = True
         self.opinion = np.where(self.committed, OPINION_A, OPINION_B).astype(np.int8)
-        self._neighbours: list[list[int]] | None = None
-        if graph is not None:
-            self._neighbours = [sorted(graph.neighbors(i)) for i in range(self.n)]
-            if any(len(nb) == 0 for nb in self._neighbours):
-                raise ValueError("every agent needs at least one neighbour")
+        if self.network is not None:
+            out = np.diff(self.network.adjacency.indptr)
+            if (out == 0).any():
+                lonely = [self.labels[i] for i in np.flatnonzero(out == 0)[:5]]
+                raise ValueError(
+                    f"every agent needs at least one neighbour to talk to; {lonely} have none"
+                    + (" (no out-ties)" if self.network.directed else "")
+                )
         self.interactions = 0
         self.consensus_time: float | None = None
         self.datacollector = (
@@ -122,31 +152,54 @@ class NamingGame(ClassicModel):
         counts = np.bincount(self.opinion, minlength=3) / self.n
         return float(counts[OPINION_A]), float(counts[OPINION_B]), float(counts[OPINION_AB])
 
+    def opinions(self) -> dict[Hashable, str]:
+        """Each agent's names by label: ``"A"``, ``"B"`` or ``"AB"``."""
+        names = {OPINION_A: "A", OPINION_B: "B", OPINION_AB: "AB"}
+        return {label: names[int(o)] for label, o in zip(self.labels, self.opinion, strict=True)}
+
     @property
     def elapsed(self) -> float:
         """Elapsed time in units of N interactions (not ``time``: Mesa 3.5 owns that name)."""
         return self.interactions / self.n
 
+    def _listeners(self, speakers: NDArray[np.int64], picks: NDArray[np.float64]) -> list[int]:
+        """The listener of each interaction, drawn from the speaker's (out-)neighbours.
+
+        Unweighted: neighbour ``floor(pick * degree)`` in index order; weighted: the tie
+        where ``pick * strength`` falls in the speaker's cumulative tie weights.
+        """
+        adj = self.network.adjacency  # type: ignore[union-attr]
+        indptr = adj.indptr
+        start = indptr[speakers]
+        if not self.network.weighted:  # type: ignore[union-attr]
+            degree = indptr[speakers + 1] - start
+            pos = start + np.minimum((picks * degree).astype(np.int64), degree - 1)
+        else:
+            cum = np.cumsum(adj.data)
+            before = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0.0)
+            end = indptr[speakers + 1]
+            target = before + picks * (cum[end - 1] - before)
+            pos = np.clip(np.searchsorted(cum, target, side="right"), start, end - 1)
+        return adj.indices[pos].tolist()
+
     def step(self) -> None:
         """Play ``N`` interactions (one time unit), stopping early at consensus."""
         n = self.n
-        speakers = self.rng.integers(0, n, size=n).tolist()
-        picks = self.rng.random(n).tolist()  # chooses the listener
+        speakers_arr = self.rng.integers(0, n, size=n)
+        picks_arr = self.rng.random(n)  # chooses the listener
         coins = self.rng.random(n).tolist()  # chooses the name voiced by an AB speaker
+        speakers = speakers_arr.tolist()
+        if self.network is None:
+            others = (picks_arr * (n - 1)).astype(np.int64)
+            listeners = np.where(others >= speakers_arr, others + 1, others).tolist()
+        else:
+            listeners = self._listeners(speakers_arr, picks_arr)
         opinion = self.opinion.tolist()
         committed = self.committed.tolist()
         n_a = opinion.count(OPINION_A)
-        neighbours = self._neighbours
         done = 0
-        for s, pick, coin in zip(speakers, picks, coins, strict=True):
+        for s, listener, coin in zip(speakers, listeners, coins, strict=True):
             done += 1
-            if neighbours is None:
-                listener = int(pick * (n - 1))
-                if listener >= s:
-                    listener += 1
-            else:
-                nb = neighbours[s]
-                listener = nb[int(pick * len(nb))]
             state_s = opinion[s]
             if state_s == OPINION_AB:
                 word = OPINION_A if coin < 0.5 else OPINION_B
@@ -251,11 +304,49 @@ def _has_mixed_fixed_point(p: float, grid: int = 200_001) -> bool:
     return bool(np.any(np.sign(db[:-1]) != np.sign(db[1:])))
 
 
+def mean_field_mixed_state(p: float) -> tuple[float, float, float]:
+    """The stable mixed fixed point of the mean-field flow below ``p_c``.
+
+    Where a population that starts with every uncommitted agent holding B settles (the
+    metastable state of Xie et al. 2011): the densities of uncommitted A holders, of B
+    holders and of AB holders. Found by integrating the flow from that start until it
+    stops moving.
+
+    Args:
+        p: committed share, below :func:`mean_field_critical_fraction`.
+
+    Returns:
+        ``(n_A, n_B, n_AB)``; the share of agents holding only A is ``p + n_A``.
+
+    Raises:
+        ValueError: when ``p`` is not below the critical share (the flow reaches consensus).
+
+    Example:
+        >>> [round(x, 3) for x in mean_field_mixed_state(0.08)]
+        [0.031, 0.79, 0.099]
+    """
+    sol = solve_ivp(
+        lambda _t, y: mean_field_rates(p, y[0], y[1]),
+        (0.0, 5_000.0),
+        [0.0, 1.0 - p],
+        rtol=1e-10,
+        atol=1e-12,
+    )
+    n_a, n_b = (float(v) for v in sol.y[:, -1])
+    if n_b < 1e-3:
+        raise ValueError(f"p = {p} reaches consensus: no mixed state (p_c = 0.0979)")
+    return n_a, n_b, 1.0 - p - n_a - n_b
+
+
 def mean_field_critical_fraction(tol: float = 1e-7) -> float:
-    """Committed share above which the mean-field flow has no mixed fixed point (0.0979).
+    """Committed share above which the mean-field flow has no mixed fixed point.
 
     Below it, a stable mixed state (most agents still holding B) traps the dynamics;
-    above it, only consensus on A is left (Xie et al. 2011).
+    above it, only consensus on A is left (Xie et al. 2011: p_c = 0.0979).
+
+    Example:
+        >>> round(mean_field_critical_fraction(), 4)
+        0.0979
     """
     lo, hi = 0.01, 0.3
     while hi - lo > tol:

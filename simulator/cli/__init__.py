@@ -65,7 +65,7 @@ def _root(
 
 
 run_cmds.register(app)
-for _name in ("analysis_cmds", "classics_cmd", "dashboard_cmd", "docs_cmd", "discover_cmd", "robustness_cmd"):
+for _name in ("analysis_cmds", "calibrate_cmd", "classics_cmd", "dashboard_cmd", "docs_cmd", "discover_cmd", "robustness_cmd"):
     try:
         _module = __import__(f"{__name__}.{_name}", fromlist=["register"])
     except ModuleNotFoundError as _exc:  # optional command groups not yet present

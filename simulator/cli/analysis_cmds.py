@@ -253,10 +253,27 @@ def register(app: typer.Typer) -> None:
         chunk_size: ChunkOpt = 1,
         quiet: QuietOpt = False,
         function: FunctionOpt = None,
+        posterior: Annotated[
+            Path | None,
+            typer.Option(help="Calibration posterior (posterior.parquet or its directory): critical mass over draws."),
+        ] = None,
+        draws: Annotated[int, typer.Option(min=2, help="With --posterior: posterior draws.")] = 20,
+        draw_seeds: Annotated[
+            int, typer.Option(min=2, help="With --posterior: seeds per lever value and draw.")
+        ] = 8,
     ) -> None:
         """Estimate the critical mass of one lever: S-curve, CI, bimodality, hysteresis, EWS."""
 
         def body() -> None:
+            if posterior is not None:
+                from simulator.cli.calibrate_cmd import run_posterior_tipping
+
+                run_posterior_tipping(
+                    scenario, posterior, lever, values, draws, draw_seeds, out,
+                    _regime(outcome, threshold, delta), master_seed, steps, report,
+                    _executor(executor, workers, cluster, start_method, chunk_size), quiet,
+                )  # fmt: skip
+                return
             from simulator.report.html import build_report
             from simulator.studies import parse_values, tipping_study
 

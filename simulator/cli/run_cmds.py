@@ -100,6 +100,8 @@ def compare(
     steps: Annotated[int | None, typer.Option(help="Months (default: each scenario's).")] = None,
     out: Annotated[Path, typer.Option(help="Results folder.")] = Path("results/compare"),
     master_seed: Annotated[int, typer.Option(help="Master seed the run seeds derive from.")] = 0,
+    posterior: Annotated[Path | None, typer.Option(help="Calibration posterior: the difference over posterior draws.")] = None,
+    draws: Annotated[int, typer.Option(min=2, help="With --posterior: posterior draws.")] = 20,
     threshold: Annotated[
         float, typer.Option(help="A run is transformed when final learning >= THRESHOLD.")
     ] = 0.55,
@@ -107,6 +109,11 @@ def compare(
     """Run scenarios over the same seeds; print P(transformed) and outcomes; write figures."""
     from .. import labels
     from ..analysis.tipping import Regime
+    if posterior is not None:
+        from .calibrate_cmd import run_posterior_compare
+
+        run_posterior_compare(scenarios, posterior, draws, seeds, steps, out, master_seed)
+        return
     from ..studies.compare import compare_scenarios
 
     loaded = {str(p): load_scenario(p) for p in scenarios}
