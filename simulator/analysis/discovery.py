@@ -458,7 +458,7 @@ def discover(
     Args:
         table: the sweep table.
         inputs: the varied input columns to search over (two or more is typical).
-        regime: what counts as tipping (default ``final_learning >= 0.55``); ignored when
+        regime: what counts as tipping (default ``learning_gain >= 0.10``); ignored when
             ``cases`` is given.
         cases: the 0/1 case of interest per row, instead of a regime.
         min_density: PRIM chooses the highest-coverage box at least this dense.

@@ -123,7 +123,7 @@ def analyse_hysteresis(
         stop_key: the scenario key that stopped the strategy (a column of ``stopped``).
         critical_mass: the sustained critical mass and its interval ``ci``.
         ci: the interval of the critical mass.
-        regime: what counts as transformed (default ``final_learning >= 0.55``).
+        regime: what counts as transformed (default ``learning_gain >= 0.10``).
         min_gain: smallest peak gain for which retention is defined.
         persist_level: retention above the critical mass needed to call gains persistent.
         n_boot: bootstrap resamples for the difference.

@@ -41,8 +41,8 @@ __all__ = [
     "high_point",
 ]
 
-#: The transformed regime of every pattern check.
-TRANSFORMED = Regime(outcome="learning_gain", threshold=0.10)
+#: The transformed regime of every pattern check: the project's default regime.
+TRANSFORMED = Regime()
 
 #: Pattern number -> short name.
 PATTERNS: dict[int, str] = {

@@ -4,7 +4,7 @@ Reads a sweep table (one row a run: the lever column beside the outcome columns)
 never runs a model. The steps, each documented in ``docs/analysis.md``:
 
 1. **Transformed regime.** A run is *transformed* when its outcome passes a cut:
-   ``outcome >= threshold`` (absolute; default ``final_learning >= 0.55``), or
+   ``outcome >= threshold`` (absolute; default ``learning_gain >= 0.10``), or
    ``outcome >= baseline + delta`` (relative; the baseline is the mean outcome at the
    lowest lever value, or a number). :class:`Regime` holds the definition.
 2. **Critical mass.** A logistic regression of the 0/1 regime on the lever, with
@@ -78,9 +78,9 @@ __all__ = [
 ]
 
 #: Default outcome that defines the transformed regime (agreed with the lead).
-DEFAULT_OUTCOME = "final_learning"
-#: Default absolute cut: a run is transformed when ``final_learning >= 0.55``.
-DEFAULT_THRESHOLD = 0.55
+DEFAULT_OUTCOME = "learning_gain"
+#: Default absolute cut: a run is transformed when ``learning_gain >= 0.10``.
+DEFAULT_THRESHOLD = 0.10
 #: A percentile interval needs at least this many bootstrap resamples in each tail.
 MIN_TAIL_RESAMPLES = 5
 
@@ -170,7 +170,7 @@ class Regime:
         return hit.astype(float)
 
     def describe(self, cut: float | None = None) -> str:
-        """A one-line human description, e.g. ``Learning, final year >= 0.55``."""
+        """A one-line human description, e.g. ``Learning gain >= 0.1``."""
         from simulator.labels import label
 
         op = ">=" if self.direction == "above" else "<="
@@ -486,7 +486,7 @@ def estimate_tipping(
     Args:
         table: sweep results, one row a run, with the lever and the regime's outcome.
         lever: the lever column (a dotted scenario key such as ``recruit.cohort_size``).
-        regime: what counts as transformed (default ``final_learning >= 0.55``).
+        regime: what counts as transformed (default ``learning_gain >= 0.10``).
         n_boot: bootstrap resamples.
         confidence: interval level.
         seed: seed of the bootstrap generator (results are reproducible).

@@ -63,7 +63,7 @@ OutcomeOpt = Annotated[
 ]
 ThresholdOpt = Annotated[
     float | None,
-    typer.Option("--threshold", help="Transformed when outcome >= THRESHOLD (default 0.55)."),
+    typer.Option("--threshold", help="Transformed when outcome >= THRESHOLD (default 0.10, with the default outcome learning_gain)."),
 ]
 DeltaOpt = Annotated[
     float | None,
@@ -210,7 +210,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         seeds: Annotated[int, typer.Option(min=2, help="Seeds (replicates) per lever value.")] = 16,
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Study directory.")] = None,
-        outcome: OutcomeOpt = "final_learning",
+        outcome: OutcomeOpt = "learning_gain",
         threshold: ThresholdOpt = None,
         delta: DeltaOpt = None,
         master_seed: SeedOpt = 20240601,
@@ -343,7 +343,7 @@ def register(app: typer.Typer) -> None:
         ] = "1,3,5",
         seeds: Annotated[int, typer.Option(min=2, help="Seeds per grid cell.")] = 8,
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Study directory.")] = None,
-        outcome: OutcomeOpt = "final_learning",
+        outcome: OutcomeOpt = "learning_gain",
         threshold: ThresholdOpt = None,
         delta: DeltaOpt = None,
         master_seed: SeedOpt = 20240601,
@@ -440,7 +440,7 @@ def register(app: typer.Typer) -> None:
         """Morris screening or Sobol indices of outcomes to model parameters."""
 
         def body() -> None:
-            from simulator.analysis.tipping import DEFAULT_OUTCOME, Regime
+            from simulator.analysis.tipping import DEFAULT_OUTCOME, DEFAULT_THRESHOLD, Regime
             from simulator.report.html import build_report
             from simulator.studies import sensitivity_study
 
@@ -458,7 +458,7 @@ def register(app: typer.Typer) -> None:
             n = samples or (10 if method == Method.morris else 64)
             outcomes = outcome or ["final_learning", "final_critical_mass_index", "transformed"]
             regime = Regime(
-                outcome=DEFAULT_OUTCOME, threshold=0.55 if threshold is None else threshold
+                outcome=DEFAULT_OUTCOME, threshold=DEFAULT_THRESHOLD if threshold is None else threshold
             )
             target = out or _default_out("sensitivity", scenario, method.value)
             data = sensitivity_study(

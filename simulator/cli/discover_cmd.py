@@ -80,9 +80,9 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option("--input", help="Columns to search over (default: the varied levers)."),
         ] = None,
-        outcome: Annotated[str, typer.Option(help="Outcome that defines tipping.")] = "final_learning",
+        outcome: Annotated[str, typer.Option(help="Outcome that defines tipping.")] = "learning_gain",
         threshold: Annotated[
-            float | None, typer.Option(help="Tipped when outcome >= THRESHOLD (default 0.55).")
+            float | None, typer.Option(help="Tipped when outcome >= THRESHOLD (default 0.10, with the default outcome learning_gain).")
         ] = None,
         min_density: Annotated[
             float, typer.Option(min=0.0, max=1.0, help="PRIM reports the widest box this dense.")

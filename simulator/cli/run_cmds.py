@@ -103,8 +103,8 @@ def compare(
     posterior: Annotated[Path | None, typer.Option(help="Calibration posterior: the difference over posterior draws.")] = None,
     draws: Annotated[int, typer.Option(min=2, help="With --posterior: posterior draws.")] = 20,
     threshold: Annotated[
-        float, typer.Option(help="A run is transformed when final learning >= THRESHOLD.")
-    ] = 0.55,
+        float, typer.Option(help="A run is transformed when its learning gain >= THRESHOLD.")
+    ] = 0.10,
 ) -> None:
     """Run scenarios over the same seeds; print P(transformed) and outcomes; write figures."""
     from .. import labels

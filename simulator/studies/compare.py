@@ -110,7 +110,7 @@ def compare_scenarios(
         steps: months per run (default: each scenario's).
         out: the results folder.
         master_seed: the run seeds derive from it.
-        regime: what counts as transformed (default ``final_learning >= 0.55``); it is
+        regime: what counts as transformed (default ``learning_gain >= 0.10``); it is
             applied to the whole system and, for ``final_learning``, to the programme areas.
         progress: called after every run.
 

@@ -68,7 +68,7 @@ def discover_study(
         samples: Latin-hypercube points.
         seeds: replicates per point.
         inputs: columns to search over (default: the sweep's varied parameters).
-        regime: what counts as tipping (default ``final_learning >= 0.55``).
+        regime: what counts as tipping (default ``learning_gain >= 0.10``).
         min_density: PRIM reports the highest-coverage box at least this dense.
         max_boxes: boxes PRIM looks for.
         master_seed: the design and every run's seed derive from it.

@@ -148,7 +148,7 @@ def posterior_tipping_study(
             parameter set may tip far later than the hand-set one).
         draws: posterior draws.
         seeds: runs per lever value and draw.
-        regime: the transformed regime (default ``final_learning >= 0.55``).
+        regime: the transformed regime (default ``learning_gain >= 0.10``).
         master_seed: the draws and every run's seed derive from it.
         steps: months per run (default: the scenario's).
         n_boot: bootstrap resamples per draw.

@@ -97,7 +97,7 @@ def tipping_study(
         lever: dotted scenario key to vary.
         values: lever values (default: 17 from 0 to the scenario's value).
         seeds: replicates per lever value.
-        regime: the transformed-regime definition (default ``final_learning >= 0.55``).
+        regime: the transformed-regime definition (default ``learning_gain >= 0.10``).
         master_seed: every run's seed derives from it.
         steps: months per run (default: the scenario's).
         n_boot: bootstrap resamples.
