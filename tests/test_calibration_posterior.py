@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from simulator.analysis.tipping import Regime as _Regime
 from simulator.analysis.tipping import estimate_tipping
 from simulator.calibration.dimensions import dimension_of
 from simulator.studies.common import load_study_scenario
@@ -19,6 +20,9 @@ from simulator.studies.posterior import (
     posterior_compare_study,
     posterior_tipping_study,
 )
+
+#: These synthetic tables are built around the absolute cut final learning >= 0.55.
+SYNTHETIC = _Regime(outcome="final_learning", threshold=0.55)
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = {
@@ -56,10 +60,10 @@ def test_censoring_sides():
     x = np.repeat([0, 5, 10, 15, 20], 4).astype(float)
     never = pd.DataFrame({"lever": x, "final_learning": 0.4})
     always = pd.DataFrame({"lever": x, "final_learning": 0.7})
-    assert _censoring(estimate_tipping(never, "lever", n_boot=50)) == "above"
-    assert _censoring(estimate_tipping(always, "lever", n_boot=50)) == "below"
+    assert _censoring(estimate_tipping(never, "lever", n_boot=200, regime=SYNTHETIC)) == "above"
+    assert _censoring(estimate_tipping(always, "lever", n_boot=200, regime=SYNTHETIC)) == "below"
     step = pd.DataFrame({"lever": x, "final_learning": np.where(x >= 10, 0.7, 0.4)})
-    assert _censoring(estimate_tipping(step, "lever", n_boot=50)) == ""
+    assert _censoring(estimate_tipping(step, "lever", n_boot=200, regime=SYNTHETIC)) == ""
 
 
 def test_draws_are_reproducible_fixed_first_and_nuisance_left_out(tmp_path):

@@ -37,7 +37,7 @@ def test_compare_writes_provenance_p_transformed_and_k_of_n(tmp_path):
     assert prov["git"] is None or re.fullmatch(r"[0-9a-f]{40}", prov["git"]["commit"])
     rows = {r["scenario"]: r for r in data["transformed"]}
     for name, grp in table.groupby("scenario"):
-        k = int((grp["final_learning"] >= 0.55).sum())
+        k = int((grp["learning_gain"] >= 0.10).sum())  # the default regime
         assert rows[name]["k"] == k and rows[name]["n"] == 3
         assert 0 <= rows[name]["p_low"] <= rows[name]["p"] <= rows[name]["p_high"] <= 1
     # programme areas: the fellows' clusters, none without fellows

@@ -7,6 +7,10 @@ import pandas as pd
 import pytest
 
 from simulator.analysis.discovery import discover
+from simulator.analysis.tipping import Regime as _Regime
+
+#: These synthetic tables are built around the absolute cut final learning >= 0.55.
+SYNTHETIC = _Regime(outcome="final_learning", threshold=0.55)
 
 COHORT, CLUSTERS, COACHING, MODE = (
     "recruit.cohort_size",
@@ -38,7 +42,7 @@ def known_box_table(seed: int, n: int = 600, noise: float = 0.05) -> tuple[pd.Da
 @pytest.mark.parametrize("seed", [3, 4, 5])
 def test_prim_recovers_the_known_box(seed):
     table, inside = known_box_table(seed)
-    result = discover(table, [COHORT, CLUSTERS, COACHING, MODE])
+    result = discover(table, [COHORT, CLUSTERS, COACHING, MODE], regime=SYNTHETIC)
     box = result.boxes[0]
     restricted = {r.key: r for r in box.restrictions}
     assert set(restricted) == {COHORT, CLUSTERS, MODE}, box.text  # coaching is irrelevant
@@ -58,7 +62,7 @@ def test_cart_agrees_and_everything_is_json_ready():
     import json
 
     table, _ = known_box_table(7)
-    result = discover(table, [COHORT, CLUSTERS, COACHING, MODE])
+    result = discover(table, [COHORT, CLUSTERS, COACHING, MODE], regime=SYNTHETIC)
     best = result.tree_leaves[0]
     assert best.predicts_tipping and best.density > 0.85
     assert "teacher-led collectives" in best.text
@@ -73,7 +77,7 @@ def test_no_structure_gives_no_dense_box():
     rng = np.random.default_rng(1)
     table = pd.DataFrame({COHORT: rng.integers(0, 41, 400), COACHING: rng.uniform(0, 1, 400)})
     table["final_learning"] = np.where(rng.random(400) < 0.3, 0.7, 0.42)
-    result = discover(table, [COHORT, COACHING])
+    result = discover(table, [COHORT, COACHING], regime=SYNTHETIC)
     assert all(b.density < 0.8 for b in result.boxes)
     assert not result.boxes or any("no box reaches" in n for n in result.notes)
 
@@ -81,10 +85,10 @@ def test_no_structure_gives_no_dense_box():
 def test_bad_input_is_a_clear_error():
     table, _ = known_box_table(1, n=100)
     with pytest.raises(KeyError, match="not columns"):
-        discover(table, ["recruit.cohort_sise"])
+        discover(table, ["recruit.cohort_sise"], regime=SYNTHETIC)
     table["final_learning"] = 0.7
     with pytest.raises(ValueError, match="nothing to tell apart"):
-        discover(table, [COHORT])
+        discover(table, [COHORT], regime=SYNTHETIC)
 
 
 def test_discover_command_on_a_sweep_directory_and_its_errors(tmp_path):

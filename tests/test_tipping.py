@@ -28,6 +28,10 @@ from simulator.analysis.tipping import (
     estimate_tipping,
     wilson_interval,
 )
+from simulator.analysis.tipping import Regime as _Regime
+
+#: These synthetic tables are built around the absolute cut final learning >= 0.55.
+SYNTHETIC = _Regime(outcome="final_learning", threshold=0.55)
 
 LEVER = "recruit.cohort_size"
 # Seeds for the "any seed in a range" checks; override to explore (printed on failure).
@@ -129,9 +133,12 @@ def test_wilson_interval_hand_values():
 
 
 def test_regime_absolute_and_relative():
-    table = pd.DataFrame({LEVER: [0, 0, 10, 10], "final_learning": [0.40, 0.42, 0.50, 0.60]})
+    table = pd.DataFrame({LEVER: [0, 0, 10, 10], "final_learning": [0.40, 0.42, 0.50, 0.60],
+                          "learning_gain": [0.0, 0.02, 0.099, 0.10]})
+    # the default: a learning gain of at least 0.10
     assert Regime().classify(table, LEVER).tolist() == [0, 0, 0, 1]
-    rel = Regime.relative(0.09)
+    assert SYNTHETIC.classify(table, LEVER).tolist() == [0, 0, 0, 1]
+    rel = Regime.relative(0.09, outcome="final_learning")
     assert rel.cut(table, LEVER) == pytest.approx(0.50)
     assert rel.classify(table, LEVER).tolist() == [0, 0, 1, 1]
     assert "baseline" in rel.describe()
@@ -146,7 +153,7 @@ def test_regime_absolute_and_relative():
 
 def test_recovers_a_known_threshold():
     seed = BASE_SEED
-    result = estimate_tipping(threshold_table(seed), LEVER, n_boot=1000, seed=seed)
+    result = estimate_tipping(threshold_table(seed), LEVER, n_boot=1000, seed=seed, regime=SYNTHETIC)
     assert result.verdict == "threshold", (seed, result.reasons)
     assert result.ci_low <= 30.0 <= result.ci_high, (seed, result.ci_low, result.ci_high)
     assert abs(result.critical_mass - 30.0) < 2.5, seed
@@ -163,8 +170,7 @@ def test_interval_coverage_over_seeds():
     hits, misses = 0, []
     for seed in range(BASE_SEED, BASE_SEED + 40):
         result = estimate_tipping(
-            threshold_table(seed), LEVER, n_boot=400, seed=seed, bimodality_levels=0
-        )
+            threshold_table(seed), LEVER, n_boot=400, seed=seed, bimodality_levels=0, regime=SYNTHETIC)
         assert result.verdict == "threshold", (seed, result.reasons)
         if result.ci_low <= 30.0 <= result.ci_high:
             hits += 1
@@ -177,7 +183,7 @@ def test_interval_coverage_over_seeds():
 @pytest.mark.parametrize("offset", range(5))
 def test_a_straight_line_has_no_threshold(offset):
     seed = BASE_SEED + offset
-    result = estimate_tipping(line_table(seed), LEVER, n_boot=300, seed=seed)
+    result = estimate_tipping(line_table(seed), LEVER, n_boot=300, seed=seed, regime=SYNTHETIC)
     assert result.verdict == "no threshold", (seed, result.curve)
     assert any("straight line" in r for r in result.reasons), result.reasons
     # The 0/1 logistic alone would still have reported a midpoint: the verdict is what protects.
@@ -187,7 +193,7 @@ def test_a_straight_line_has_no_threshold(offset):
 
 def test_never_crossing_is_no_threshold():
     table = threshold_table(BASE_SEED, x50=200.0)  # transition far outside the range
-    result = estimate_tipping(table, LEVER, n_boot=200)
+    result = estimate_tipping(table, LEVER, n_boot=200, regime=SYNTHETIC)
     assert result.verdict == "no threshold"
     assert any("does not cross 1/2" in r for r in result.reasons)
 
@@ -197,17 +203,17 @@ def test_gradual_sigmoid_is_not_a_threshold():
     x = np.repeat(np.arange(0, 65, 5.0), 20)
     mean = 0.4 + 0.3 * expit((x - 30) / 15.0)  # 10-90% width 66 > the range
     table = pd.DataFrame({LEVER: x, "final_learning": mean + rng.normal(0, 0.02, x.size)})
-    result = estimate_tipping(table, LEVER, n_boot=200)
+    result = estimate_tipping(table, LEVER, n_boot=200, regime=SYNTHETIC)
     assert result.verdict == "no threshold", result.curve
     assert any("gradually" in r or "straight line" in r for r in result.reasons)
 
 
 def test_few_lever_values_are_inconclusive():
     table = threshold_table(BASE_SEED, values=np.array([0.0, 30.0, 60.0]))
-    result = estimate_tipping(table, LEVER, n_boot=200)
+    result = estimate_tipping(table, LEVER, n_boot=200, regime=SYNTHETIC)
     assert result.verdict == "inconclusive"
     with pytest.raises(ValueError, match="at least 3"):
-        estimate_tipping(table[table[LEVER] < 40], LEVER)
+        estimate_tipping(table[table[LEVER] < 40], LEVER, regime=SYNTHETIC)
 
 
 def test_sigmoid_vs_line_on_exact_curves():
@@ -222,7 +228,7 @@ def test_sigmoid_vs_line_on_exact_curves():
 def test_result_is_json_ready():
     import json
 
-    result = estimate_tipping(threshold_table(BASE_SEED), LEVER, n_boot=200)
+    result = estimate_tipping(threshold_table(BASE_SEED), LEVER, n_boot=200, regime=SYNTHETIC)
     text = json.dumps(result.to_dict())
     assert '"critical_mass"' in text
 
@@ -269,8 +275,7 @@ def _hysteresis_tables(seed: int, persist: bool):
 def test_hysteresis_persistence_above_not_below():
     sustained, stopped = _hysteresis_tables(BASE_SEED, persist=True)
     result = analyse_hysteresis(
-        sustained, stopped, LEVER, "recruit.end_year", 30.0, (27.0, 33.0), n_boot=300
-    )
+        sustained, stopped, LEVER, "recruit.end_year", 30.0, (27.0, 33.0), n_boot=300, regime=SYNTHETIC)
     assert result.verdict == "gains persist above the critical mass and decay below it", (
         result.summary()
     )
@@ -281,8 +286,7 @@ def test_hysteresis_persistence_above_not_below():
 def test_hysteresis_absent_when_everything_decays():
     sustained, stopped = _hysteresis_tables(BASE_SEED, persist=False)
     result = analyse_hysteresis(
-        sustained, stopped, LEVER, "recruit.end_year", 30.0, (27.0, 33.0), n_boot=300
-    )
+        sustained, stopped, LEVER, "recruit.end_year", 30.0, (27.0, 33.0), n_boot=300, regime=SYNTHETIC)
     assert result.verdict != "gains persist above the critical mass and decay below it"
     assert result.retention_above < 0.5
 
@@ -302,7 +306,7 @@ def test_phase_diagram_traces_a_moving_threshold():
         t["recruit.placement_clusters"] = [1, 3, 5][i]
         frames.append(t)
     table = pd.concat(frames, ignore_index=True)
-    diagram = phase_diagram(table, LEVER, "recruit.placement_clusters", n_boot=200)
+    diagram = phase_diagram(table, LEVER, "recruit.placement_clusters", n_boot=200, regime=SYNTHETIC)
     assert diagram.y_values == [1.0, 3.0, 5.0]
     masses = [row["critical_mass"] for row in diagram.critical_line]
     assert masses == sorted(masses)

@@ -20,8 +20,12 @@ from hypothesis import strategies as st
 
 from experiments.tipping_coverage import LEVER, synthetic_sweep
 from simulator.analysis.phase import phase_diagram
+from simulator.analysis.tipping import Regime as _Regime
 from simulator.analysis.tipping import estimate_tipping, min_resamples, separation_bracket
 from simulator.figures.studies import phase_figure, s_curve_figure
+
+#: These synthetic tables are built around the absolute cut final learning >= 0.55.
+SYNTHETIC = _Regime(outcome="final_learning", threshold=0.55)
 
 BASE_SEED = int(os.environ.get("CLSIM_TEST_SEED", "2000"))
 
@@ -32,7 +36,7 @@ def _sweep(seed: int, x0: float, steepness: float, **kw) -> pd.DataFrame:
 
 def test_a_step_function_is_reported_as_the_bracket_around_the_step():
     table = _sweep(BASE_SEED, 21.3, math.inf)  # lever values 0, 2.5, ..., 40
-    result = estimate_tipping(table, LEVER, n_boot=200, seed=1)
+    result = estimate_tipping(table, LEVER, n_boot=200, seed=1, regime=SYNTHETIC)
     assert result.interval_kind == "bracket"
     assert (result.ci_low, result.ci_high) == (20.0, 22.5)
     assert result.ci_low < result.ci_high  # never a zero-width interval
@@ -57,20 +61,20 @@ def test_a_bootstrap_too_small_for_an_interval_is_refused(n_boot):
     table = _sweep(BASE_SEED, 20.0, 1.0)
     assert min_resamples(0.95) == 200
     with pytest.raises(ValueError, match="too small"):
-        estimate_tipping(table, LEVER, n_boot=n_boot)
-    estimate_tipping(table, LEVER, n_boot=200, bimodality_levels=0)  # enough
+        estimate_tipping(table, LEVER, n_boot=n_boot, regime=SYNTHETIC)
+    estimate_tipping(table, LEVER, n_boot=200, bimodality_levels=0, regime=SYNTHETIC)  # enough
 
 
 @pytest.mark.parametrize("offset", range(6))
 def test_a_threshold_near_the_top_of_the_range_always_carries_the_warning(offset):
     seed = BASE_SEED + offset
-    result = estimate_tipping(_sweep(seed, 38.0, 2.0), LEVER, n_boot=200, seed=seed)
+    result = estimate_tipping(_sweep(seed, 38.0, 2.0), LEVER, n_boot=200, seed=seed, regime=SYNTHETIC)
     assert result.near_edge == "high", (seed, result.notes)
     assert any("upper edge" in n and "widen the range upward" in n for n in result.notes)
 
 
 def test_a_threshold_in_the_middle_carries_no_edge_warning():
-    result = estimate_tipping(_sweep(BASE_SEED, 20.0, 1.0), LEVER, n_boot=200)
+    result = estimate_tipping(_sweep(BASE_SEED, 20.0, 1.0), LEVER, n_boot=200, regime=SYNTHETIC)
     assert result.near_edge is None
     assert not any("edge" in n for n in result.notes)
 
@@ -79,7 +83,7 @@ def _coverage(x0: float, steepness: float, reps: int) -> tuple[int, list[int]]:
     hits, misses = 0, []
     for r in range(reps):
         seed = BASE_SEED + r
-        res = estimate_tipping(_sweep(seed, x0, steepness), LEVER, n_boot=200, seed=seed, bimodality_levels=0)
+        res = estimate_tipping(_sweep(seed, x0, steepness), LEVER, n_boot=200, seed=seed, bimodality_levels=0, regime=SYNTHETIC)
         lo = res.ci_low if math.isfinite(res.ci_low) else -math.inf
         hi = res.ci_high if math.isfinite(res.ci_high) else math.inf
         if res.interval_kind != "none" and lo <= x0 <= hi:
@@ -113,7 +117,7 @@ def test_the_issue_phase_grid_completes_with_a_bracket():
         t = synthetic_sweep(rng, x0, math.inf, values=np.linspace(0, 30, 7), seeds=4)
         t["recruit.placement_clusters"] = y
         frames.append(t)
-    diagram = phase_diagram(pd.concat(frames), LEVER, "recruit.placement_clusters", n_boot=300)
+    diagram = phase_diagram(pd.concat(frames), LEVER, "recruit.placement_clusters", n_boot=300, regime=SYNTHETIC)
     rows = {row["y"]: row for row in diagram.critical_line}
     assert rows[1.0]["interval_kind"] == "bracket"
     assert (rows[1.0]["ci_low"], rows[1.0]["ci_high"]) == (5.0, 10.0)
@@ -150,7 +154,7 @@ def test_phase_diagrams_survive_any_grid(xs, ys, seeds, kind, seed):
     if not rows:
         return
     table = pd.DataFrame(rows)
-    diagram = phase_diagram(table, LEVER, "recruit.placement_clusters", n_boot=200)
+    diagram = phase_diagram(table, LEVER, "recruit.placement_clusters", n_boot=200, regime=SYNTHETIC)
     assert len(diagram.critical_line) == len(set(table["recruit.placement_clusters"]))
     for row in diagram.critical_line:
         if math.isfinite(row["critical_mass"]) and math.isfinite(row["ci_low"]):

@@ -14,7 +14,7 @@ nothing here repeats a range. By default every declared range becomes a uniform 
 Nuisance inputs of the targets file (scenario-specific uncertain inputs such as
 Telangana's baseline learning) are added as ``scenario/key`` priors. Integer parameters
 get a continuous uniform prior and are rounded when applied (documented in
-``docs/calibration_abc.md``).
+``docs/calibration.md``, section 6).
 """
 
 from __future__ import annotations

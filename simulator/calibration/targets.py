@@ -41,13 +41,13 @@ Errors name the file, the key path, what was expected and what was found, like
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from simulator import jsonio
 from simulator.scenario.errors import Problem, describe_value, problems_from_validation
 
 from .statistics import check_arguments
@@ -313,7 +313,7 @@ class TargetsFile(_Strict):
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical content (scenario files are hashed by the study)."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        text = jsonio.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
     def with_source(self, source: str, base_dir: Path | None) -> TargetsFile:

@@ -16,6 +16,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from simulator import jsonio
+
 __all__ = ["build_calibration_report", "KINDS"]
 
 KINDS = ("calibration", "posterior_tipping", "posterior_compare")
@@ -123,7 +125,7 @@ def build_calibration_report(out: str | Path, path: str | Path | None = None) ->
         parts.append("<h2>Difference between strategies over the posterior</h2>")
         parts.append(_table(data["differences"], ["scenario", "versus", "outcome", "median", "low", "high", "fixed", "parameter_share", "noise_share"]))
     parts.append("<h2>Figures</h2>" + _figures(out))
-    parts.append(f"<h2>Options and provenance</h2><pre>{_e(json.dumps({'options': data.get('options'), 'provenance': data.get('provenance')}, indent=2, default=str))}</pre>")
+    parts.append(f"<h2>Options and provenance</h2><pre>{_e(jsonio.dumps({'options': data.get('options'), 'provenance': data.get('provenance')}, indent=2, default=str))}</pre>")
     page = f"<!doctype html><html><head><meta charset='utf-8'><title>{_e(kind)}</title><style>{_CSS}</style></head><body>{''.join(parts)}</body></html>"
     target = Path(path) if path is not None else out / "report.html"
     target.write_text(page, encoding="utf-8")

@@ -616,8 +616,55 @@ def render_report(results_dir: str | Path) -> str:
     )
 
 
+#: Analysis kinds rendered by their own report module.
+_OWN_REPORTS = ("calibration", "posterior_tipping", "posterior_compare", "robustness")
+
+
+def _robustness_html(root: Path) -> str:
+    """The robustness report: its Markdown tables as HTML tables."""
+    lines = (root / "robustness.md").read_text(encoding="utf-8").splitlines()
+    parts, table = [], []
+
+    def flush() -> None:
+        if table:
+            rows = [r.strip("|").split("|") for r in table if not set(r) <= set("|- ")]
+            head, body = rows[0], rows[1:]
+            parts.append(
+                "<table><tr>" + "".join(f"<th>{_esc(h.strip())}</th>" for h in head) + "</tr>"
+                + "".join("<tr>" + "".join(f"<td>{_esc(c.strip())}</td>" for c in r) + "</tr>" for r in body)
+                + "</table>"
+            )
+            table.clear()
+
+    for line in lines:
+        if line.startswith("|"):
+            table.append(line)
+        else:
+            flush()
+            if line.strip():
+                parts.append(f"<p>{_esc(line)}</p>")
+    flush()
+    stamp = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Robustness</title>"
+        f"<style>{_CSS}</style></head><body><h1>Robustness of the patterns</h1>{''.join(parts)}"
+        f'<p class="muted">Report generated {stamp} by clsim from {_esc(root.resolve())}.</p></body></html>'
+    )
+
+
 def build_report(results_dir: str | Path, out: str | Path | None = None) -> Path:
     """Write the report (default ``RESULTS_DIR/report.html``) and return its path."""
+    root = Path(results_dir)
+    analysis = root / "analysis.json"
+    kind = jsonio.loads(analysis.read_text(encoding="utf-8")).get("kind") if analysis.is_file() else None
+    if kind == "robustness":
+        path = Path(out) if out is not None else root / "report.html"
+        path.write_text(_robustness_html(root), encoding="utf-8")
+        return path
+    if kind in _OWN_REPORTS:
+        from .calibration_html import build_calibration_report
+
+        return build_calibration_report(root, out)
     text = render_report(results_dir)
     path = Path(out) if out is not None else Path(results_dir) / "report.html"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator import jsonio
 from simulator.analysis.posterior import effective_sample_size, resample, summarise_posterior
 from simulator.calibration.priors import PriorSet, build_priors
 from simulator.calibration.sampler import SeededSampler, make_backend
@@ -126,7 +127,7 @@ def _identity(targets: TargetsFile, priors: PriorSet, model: CalibrationModel, p
 
 
 def _digest(data: Any) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(jsonio.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _check_or_start(out: Path, identity: dict[str, Any], overwrite: bool) -> dict[str, Any]:
@@ -165,7 +166,7 @@ def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:
     import os
 
     tmp = out / f".{MANIFEST_FILE}.tmp"
-    tmp.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
+    tmp.write_text(jsonio.dumps(manifest, indent=2, default=str), encoding="utf-8")
     os.replace(tmp, out / MANIFEST_FILE)
 
 
@@ -236,7 +237,7 @@ def _ppc(
         rows.append({"draw": i, "particle": j, "seed": seed, **params, **stats})
     table = pd.DataFrame(rows)
     table.to_parquet(path, index=False)
-    key_path.write_text(json.dumps({"key": key}), encoding="utf-8")
+    key_path.write_text(jsonio.dumps({"key": key}), encoding="utf-8")
     return table
 
 

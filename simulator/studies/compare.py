@@ -64,13 +64,17 @@ def programme_clusters(model: EducationModel) -> np.ndarray:
 
 
 def group_outcomes(schools: pd.DataFrame, in_programme: np.ndarray, window: int = 12) -> dict[str, float]:
-    """Final learning (mean of the last ``window`` months) in the programme areas and the rest."""
+    """Final learning (mean of the last ``window`` months) and learning gain, programme areas and the rest."""
     last = schools["month"].max()
     tail = schools[schools["month"] > last - window]
+    start = schools[schools["month"] == schools["month"].min()]
     flag = in_programme[tail["cluster"].to_numpy()]
+    flag0 = in_programme[start["cluster"].to_numpy()]
     out = {}
-    for name, part in (("programme", tail[flag]), ("rest", tail[~flag])):
-        out[f"final_learning@{name}"] = float(part["learning"].mean()) if len(part) else float("nan")
+    for name, part, first in (("programme", tail[flag], start[flag0]), ("rest", tail[~flag], start[~flag0])):
+        final = float(part["learning"].mean()) if len(part) else float("nan")
+        out[f"final_learning@{name}"] = final
+        out[f"learning_gain@{name}"] = final - float(first["learning"].mean()) if len(first) else float("nan")
     return out
 
 

@@ -12,7 +12,6 @@ so importing this package does not change the user's matplotlib backend.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import platform
 import time
@@ -25,6 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+
+from simulator import jsonio
 
 __all__ = [
     "DEFAULT_OUT",
@@ -195,14 +196,14 @@ def write_validation(result: Validation, out: Path) -> dict[str, Path]:
         f"![{result.name}]({result.name}.png)",
         "",
         f"Run {'quick' if result.quick else 'full'}, {result.seconds:.1f} s; seeds: "
-        f"`{json.dumps(result.seeds)}`.",
+        f"`{jsonio.dumps(result.seeds)}`.",
         "",
     ]
     paths["md"].write_text("\n".join(text), encoding="utf-8")
     if result.figure is not None:
         paths["png"] = out / f"{result.name}.png"
         result.figure.savefig(paths["png"], dpi=120, bbox_inches="tight")
-    paths["json"].write_text(json.dumps(_provenance(result), indent=2), encoding="utf-8")
+    paths["json"].write_text(jsonio.dumps(_provenance(result), indent=2), encoding="utf-8")
     return paths
 
 
