@@ -1,0 +1,194 @@
+"""The meter's forecasts, run in a background process shared by the server's tabs.
+
+A forecast (:func:`simulator.studies.forecast.forecast_transformed`) runs ten futures of
+the model from a run's current state: about 2 s at 2,000 agents from year 5. That is
+too long for the tab's own thread, so the server keeps one worker process (``spawn``,
+lowered OS priority) and a queue in front of it:
+
+* each tab has at most one forecast waiting; a newer request replaces it (only the
+  latest state of a run matters);
+* the projected tab's requests go first;
+* the answer comes back through a callback, which the page routes into the tab's own
+  worker (:class:`~simulator.dashboard.scheduler.TabWorker`) to redraw the meter.
+
+With ``processes=0`` forecasts run in the service's own thread (tests, small machines).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import pickle
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..studies.forecast import DEFAULT_FUTURES, ForecastResult, forecast_transformed
+
+__all__ = ["ForecastRequest", "ForecastService", "get_service", "pack_model", "run_request"]
+
+logger = logging.getLogger(__name__)
+
+
+def pack_model(model: Any) -> bytes:
+    """Pickle a model for a worker process (its data collector stays behind)."""
+    collector = getattr(model, "datacollector", None)
+    try:
+        if collector is not None:
+            model.datacollector = None
+        return pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        if collector is not None:
+            model.datacollector = collector
+
+
+@dataclass
+class ForecastRequest:
+    """One forecast to make: a packed model, its history and the run's length."""
+
+    tab: str
+    model: bytes
+    history: list[dict[str, Any]]
+    steps: int
+    futures: int = DEFAULT_FUTURES
+    priority: bool = False
+    token: Any = None
+    callback: Callable[[ForecastRequest, ForecastResult | None, str | None], None] | None = field(
+        default=None, repr=False
+    )
+
+
+def run_request(model: bytes, history: list[dict[str, Any]], steps: int, futures: int) -> ForecastResult:
+    """Unpack a model and forecast it (runs in the worker process)."""
+    return forecast_transformed(pickle.loads(model), history, steps, futures=futures)
+
+
+def _lower_priority() -> None:  # pragma: no cover - runs in the worker process
+    try:
+        os.nice(10)
+    except (AttributeError, OSError):
+        pass
+
+
+class ForecastService:
+    """A queue of forecasts in front of one worker process.
+
+    Args:
+        processes: 1 (default) for a background process, 0 to run in a thread here.
+    """
+
+    def __init__(self, processes: int = 1):
+        self.processes = processes
+        self._cond = threading.Condition()
+        self._waiting: dict[str, ForecastRequest] = {}
+        self._order: list[str] = []
+        self._pool: ProcessPoolExecutor | None = None
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self.done = 0
+
+    def request(self, req: ForecastRequest) -> None:
+        """Queue a forecast; replaces the tab's forecast still waiting, if any."""
+        with self._cond:
+            if self._closed:
+                return
+            if req.tab not in self._waiting:
+                self._order.append(req.tab)
+            self._waiting[req.tab] = req
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._loop, name="clsim-forecasts", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify_all()
+
+    def cancel(self, tab: str) -> None:
+        """Forget a tab's waiting forecast (a new run started, or the tab closed)."""
+        with self._cond:
+            self._waiting.pop(tab, None)
+            if tab in self._order:
+                self._order.remove(tab)
+
+    def _next(self) -> ForecastRequest | None:
+        with self._cond:
+            while not self._closed and not self._order:
+                self._cond.wait()
+            if self._closed:
+                return None
+            pick = next((t for t in self._order if self._waiting[t].priority), self._order[0])
+            self._order.remove(pick)
+            return self._waiting.pop(pick)
+
+    def _pool_or_none(self) -> ProcessPoolExecutor | None:
+        if self.processes <= 0:
+            return None
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_lower_priority,
+            )
+        return self._pool
+
+    def _loop(self) -> None:
+        while True:
+            req = self._next()
+            if req is None:
+                return
+            result: ForecastResult | None = None
+            error: str | None = None
+            try:
+                pool = self._pool_or_none()
+                if pool is None:
+                    result = run_request(req.model, req.history, req.steps, req.futures)
+                else:
+                    result = pool.submit(
+                        run_request, req.model, req.history, req.steps, req.futures
+                    ).result()
+                self.done += 1
+            except RuntimeError as exc:
+                if "shutdown" in str(exc):  # the server is exiting: stop quietly
+                    return
+                logger.exception("dashboard: forecast failed")
+                error = f"{type(exc).__name__}: {exc}"
+            except Exception as exc:  # noqa: BLE001 - reported to the tab, never raised
+                logger.exception("dashboard: forecast failed")
+                error = f"{type(exc).__name__}: {exc}"
+                if self._pool is not None:
+                    self._pool.shutdown(wait=False, cancel_futures=True)
+                    self._pool = None
+            if req.callback is not None:
+                try:
+                    req.callback(req, result, error)
+                except Exception:  # noqa: BLE001
+                    logger.exception("dashboard: forecast callback failed")
+
+    def close(self) -> None:
+        """Stop the service and its worker process."""
+        with self._cond:
+            self._closed = True
+            self._waiting.clear()
+            self._order.clear()
+            self._cond.notify_all()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+_SERVICE: ForecastService | None = None
+_SERVICE_LOCK = threading.Lock()
+
+
+def get_service() -> ForecastService:
+    """The server's forecast service (created on first use).
+
+    ``CLSIM_FORECAST_PROCESSES=0`` runs forecasts in a thread instead of a process.
+    """
+    global _SERVICE
+    with _SERVICE_LOCK:
+        if _SERVICE is None:
+            _SERVICE = ForecastService(int(os.environ.get("CLSIM_FORECAST_PROCESSES", "1")))
+        return _SERVICE
