@@ -103,6 +103,28 @@ def render(session, views):
     return solara.render(Dashboard(session, views, inline=True), handle_error=False)
 
 
+def month_text(views) -> str:
+    return views.text.month.html
+
+
+def month_widgets() -> list:
+    """Every month readout widget alive, oldest first."""
+    import ipywidgets
+    from ipywidgets.widgets import widget as registry
+
+    from simulator.dashboard.widgets import HtmlText
+
+    instances = getattr(registry, "_instances", None)
+    if instances is None:  # ipywidgets 7
+        instances = ipywidgets.Widget.widgets
+    found = [
+        w
+        for w in list(instances.values())
+        if isinstance(w, HtmlText) and w.class_name.startswith("clsim-month")
+    ]
+    return found
+
+
 def html_text(rc, cls: str) -> str:
     from solara.widgets import HTML
 
@@ -443,14 +465,14 @@ def test_page_renders_and_steps(catalogue):
     session = DashboardSession(catalogue)
     views = DashboardViews(session)
     box, rc = render(session, views)
-    assert 'count">0</span>/36' in html_text(rc, "clsim-month")
+    assert 'count">0</span>/36' in month_text(views)
     btn(rc, "clsim-step").click()
-    assert 'count">1</span>/36' in html_text(rc, "clsim-month")
+    assert 'count">1</span>/36' in month_text(views)
     btn(rc, "clsim-step-year").click()
-    assert 'count">13</span>/36' in html_text(rc, "clsim-month")
+    assert 'count">13</span>/36' in month_text(views)
     assert len(views.timeseries.widget.current[0]["lines"][0]["x"]) == 14
     btn(rc, "clsim-reset").click()
-    assert 'count">0</span>/36' in html_text(rc, "clsim-month")
+    assert 'count">0</span>/36' in month_text(views)
 
 
 def test_slider_release_rebuilds_the_model(catalogue):
@@ -501,14 +523,18 @@ def test_bad_values_show_a_message_not_a_traceback(catalogue):
 def test_each_page_gets_its_own_model():
     import time
 
+    before = {id(w) for w in month_widgets()}
     box1, rc1 = solara.render(Page(), handle_error=False)
+    (month1,) = [w for w in month_widgets() if id(w) not in before]
+    before.add(id(month1))
     box2, rc2 = solara.render(Page(), handle_error=False)
+    (month2,) = [w for w in month_widgets() if id(w) not in before]
     btn(rc1, "clsim-step").click()  # queued to the tab's worker thread
     deadline = time.monotonic() + 20
-    while 'count">1</span>' not in html_text(rc1, "clsim-month"):
-        assert time.monotonic() < deadline, "the step never showed"
+    while 'count">1</span>' not in month1.html:
+        assert time.monotonic() < deadline, f"the step never showed: {month1.html}"
         time.sleep(0.05)
-    assert 'count">0</span>' in html_text(rc2, "clsim-month")
+    assert 'count">0</span>' in month2.html
 
 
 def test_presenter_mode_enlarges_type_and_moves_the_levers_to_a_drawer(catalogue):

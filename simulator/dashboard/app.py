@@ -38,6 +38,7 @@ from .forecasts import ForecastRequest, get_service, pack_model
 from .scheduler import GATE, TabWorker
 from .session import DashboardSession
 from .views import DashboardViews
+from .widgets import DownloadButton
 
 __all__ = [
     "Page",
@@ -90,7 +91,7 @@ html, body { margin: 0; overflow: hidden; }
 .clsim-cell-charts { grid-column: 1 / span 2; flex-direction: row; gap: 10px; }
 .clsim-chartpane { flex: 1 1 auto; min-width: 0; min-height: 0; display: flex;
   flex-direction: column; }
-.clsim-fig { flex: 1 1 auto; min-height: 0; min-width: 0; overflow: hidden; }
+.clsim-fig { flex: 1 1 0; min-height: 0; min-width: 0; overflow: hidden; }
 .clsim-hidden { display: none !important; }
 .clsim-tabs { display: flex; gap: 4px; flex: 0 0 auto; align-items: center; }
 .clsim-tabs .v-btn { text-transform: none; letter-spacing: normal; }
@@ -101,7 +102,8 @@ html, body { margin: 0; overflow: hidden; }
 .clsim-run-swatch { flex: 0 0 auto; width: 1.6em; height: 0.35em; border-radius: 2px; }
 .clsim-run-label { flex: 1 1 auto; min-width: 0; overflow-wrap: anywhere; }
 .clsim-run .v-btn { min-width: 0 !important; }
-.clsim-readouts { display: flex; gap: 8px; flex: 0 0 auto; }
+.clsim-readouts-box, .clsim-month-box { flex: 0 0 auto; min-height: 0; }
+.clsim-readouts { display: flex; gap: 8px; }
 .clsim-readout { flex: 1 1 0; min-width: 0; padding: 2px 8px; border-radius: 6px;
   background: #f5f7fa; }
 .clsim-readout .clsim-value { font-size: 1.45em; font-weight: 600;
@@ -128,7 +130,7 @@ html, body { margin: 0; overflow: hidden; }
 .clsim-presenter .clsim-topbar .v-btn { height: 44px !important; font-size: 19px !important; }
 .clsim-presenter .clsim-topbar .v-label { font-size: 19px !important; }
 .clsim-presenter .clsim-tabs .v-btn { font-size: 18px !important; height: 36px !important; }
-.clsim-presenter .clsim-run .v-btn { height: 30px !important; }
+.clsim-presenter .clsim-run .v-btn { height: 34px !important; width: 34px !important; }
 .clsim-drawer.clsim-big .v-label, .clsim-drawer.clsim-big .v-btn,
 .clsim-drawer.clsim-big .v-select__selection, .clsim-drawer.clsim-big input,
 .clsim-drawer.clsim-big .clsim-slider-label, .clsim-drawer.clsim-big .clsim-section {
@@ -171,7 +173,9 @@ class TabState:
     """
 
     def __init__(self) -> None:
-        self.tick = solara.reactive(0)
+        self.tick = solara.reactive(0)  # every month shown
+        self.built = solara.reactive(0)  # every new model, control change or change of the runs
+        self.finished = solara.reactive(False)  # the run reached its end
         self.playing = solara.reactive(False)
         self.speed = solara.reactive("Normal")
         self.presenter = solara.reactive(False)
@@ -209,6 +213,15 @@ class _Actions:
         self.scenario_names = session.catalogue.names()
         self.room_cancel: threading.Event | None = None
         self.forecasts = get_service()
+        self.csv_button = DownloadButton(
+            session.runs_csv,
+            "clsim-runs.csv",
+            "text/csv",
+            label="CSV",
+            hint="Download the kept runs and the current one as CSV",
+        )
+        self._built_key: tuple = ()
+        self.render_context: Any = None
 
     # -- plumbing ------------------------------------------------------------------
 
@@ -219,9 +232,31 @@ class _Actions:
         return self.worker.submit(kind, fn, key=key, compute=compute)
 
     def refresh(self) -> None:
-        """Bring the views up to date and re-render what depends on the month."""
+        """Bring the views up to date and re-render what depends on the month.
+
+        The control panel and the legend of runs re-render only when a model was built
+        or the runs changed (a step re-renders only the bar and the readouts).
+        """
         self.views.sync()
-        self.state.tick.set(self.state.tick.value + 1)
+        key = (
+            self.session.generation,
+            self.session.runs_version,
+            self.session.message,
+            self.session.notice,
+        )
+        with self.batch():  # one render pass for every reactive set here
+            if key != self._built_key:
+                self._built_key = key
+                self.state.built.set(self.state.built.value + 1)
+            if self.session.finished != self.state.finished.value:
+                self.state.finished.set(self.session.finished)
+            self.state.tick.set(self.state.tick.value + 1)
+
+    def batch(self) -> Any:
+        """Group state changes into one render pass (Reacton's render context)."""
+        from contextlib import nullcontext
+
+        return self.render_context if self.render_context is not None else nullcontext()
 
     def set_priority(self) -> None:
         """The projected tab: presenter mode on the server's own machine."""
@@ -577,7 +612,7 @@ def ControlPanel(
 def BoundControls(act: _Actions):
     """The control panel, re-rendered when a control moves or a run is built."""
     state = act.state
-    _ = state.tick.value
+    _ = state.built.value
     ControlPanel(
         act.session.controls,
         act.session.specs,
@@ -589,13 +624,17 @@ def BoundControls(act: _Actions):
 
 @solara.component
 def RunBar(act: _Actions):
-    """Play, step, reset, speed and presenter mode, with the month always in one place."""
+    """Play, step, reset, speed and presenter mode, with the month always in one place.
+
+    Re-rendered when a run is built or ends, when play starts or stops and when presenter
+    mode changes; the month itself is a widget updated by the views every month.
+    """
     state = act.state
     session = act.session
-    _ = state.tick.value
+    _ = state.built.value
+    _ = state.finished.value
     playing = state.playing.value
     presenter = state.presenter.value
-    month, steps = session.month, session.steps
     with solara.Div(classes=["clsim-topbar"]):
         if presenter:
             solara.Button(
@@ -649,15 +688,8 @@ def RunBar(act: _Actions):
             dense=True,
             classes=["clsim-speed"],
         )
-        # one fixed-width label: "run complete" replaces the date, so nothing moves or wraps
-        when = "Run complete" if session.finished else f"Year {month // 12}, month {month % 12}"
-        solara.HTML(
-            tag="span",
-            unsafe_innerHTML=(
-                f'{when} &middot; <span class="clsim-month-count">{month}</span>/{steps}'
-            ),
-            classes=["clsim-month"] + (["clsim-complete"] if session.finished else []),
-        )
+        with solara.Div(classes=["clsim-month-box"]):
+            solara.display(act.views.text.month)
         if presenter:
             solara.HTML(tag="span", unsafe_innerHTML="", classes=["clsim-spacer"])
         solara.Button(
@@ -682,35 +714,17 @@ def _set_presenter(act: _Actions, on: bool) -> None:
     act.views.set_presenter(on)
 
 
-def _readout(label: str, value: str, key: str) -> None:
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=(
-            f'<div class="clsim-value">{value}</div><div class="clsim-label">{label}</div>'
-        ),
-        classes=["clsim-readout", f"clsim-readout-{key}"],
-    )
-
-
 @solara.component
 def Readouts(act: _Actions):
-    """Headline numbers of the current month."""
-    _ = act.state.tick.value
-    h = act.session.history
-    with solara.Div(classes=["clsim-readouts"]):
-        _readout("at grade level", f"{h.latest('learning_mean'):.0%}", "learning")
-        _readout("people engaged", f"{h.latest('engaged_share'):.0%}", "engaged")
-        _readout(
-            "fellows / alumni",
-            f"{int(h.latest('fellows_active'))} / {int(h.latest('alumni_active'))}",
-            "fellows",
-        )
+    """Headline numbers of the current month (a widget the views update)."""
+    with solara.Div(classes=["clsim-readouts-box"]):
+        solara.display(act.views.text.readouts)
 
 
 @solara.component
 def RunsLegend(act: _Actions):
     """Every run on the chart: its hue, its label, pin and remove; and the CSV download."""
-    _ = act.state.tick.value
+    _ = act.state.built.value
     session = act.session
     runs = [*session.kept, session.history]
     with solara.Div(classes=["clsim-legendpane"], attributes={"data-testid": "runs-legend"}):
@@ -720,20 +734,8 @@ def RunsLegend(act: _Actions):
                 unsafe_innerHTML=f"Runs ({len(session.kept)} kept of {8})",
                 classes=["clsim-legend-title"],
             )
-            solara.FileDownload(
-                session.runs_csv,
-                filename="clsim-runs.csv",
-                mime_type="text/csv",
-                children=[
-                    solara.Button(
-                        "CSV",
-                        icon_name="mdi-download",
-                        text=True,
-                        small=True,
-                        attributes={"data-testid": "runs-csv", "title": "Download the runs as CSV"},
-                    )
-                ],
-            )
+            with solara.Div(attributes={"data-testid": "runs-csv"}):
+                solara.display(act.csv_button)
         for run in reversed(runs):
             current = run is session.history
             with solara.Div(
@@ -773,7 +775,7 @@ def RunsLegend(act: _Actions):
 @solara.component
 def Message(act: _Actions):
     """The last problem, if any."""
-    _ = act.state.tick.value
+    _ = act.state.built.value
     text = act.session.message or act.session.notice
     if text:
         solara.Error(text, classes=["clsim-message"], dense=True)
@@ -856,6 +858,10 @@ def Dashboard(session: DashboardSession, views: DashboardViews, inline: bool = F
     """
     state = solara.use_memo(TabState, [])
     act = solara.use_memo(lambda: _Actions(session, views, state, inline=inline), [])
+    if act.render_context is None:
+        import reacton.core
+
+        act.render_context = reacton.core.get_render_context(required=False)
     solara.use_effect(lambda: act.worker.close, [])
     presenter = state.presenter.value
     root = ["clsim-root"] + (["clsim-presenter"] if presenter else [])
@@ -888,7 +894,15 @@ def Dashboard(session: DashboardSession, views: DashboardViews, inline: bool = F
                 class_="clsim-drawer clsim-big",
                 attributes={"data-testid": "controls-panel"},
             ):
-                BoundControls(act)
+                if state.drawer.value:  # built when opened: a smaller page to reconcile
+                    solara.Button(
+                        "Close",
+                        icon_name="mdi-close",
+                        text=True,
+                        on_click=lambda: state.drawer.set(False),
+                        classes=["clsim-drawer-close"],
+                    )
+                    BoundControls(act)
 
 
 @solara.component

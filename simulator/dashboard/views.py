@@ -26,7 +26,7 @@ from ..model import EducationModel
 from ..roles import ROLE_NAMES, Role
 from .positions import GroupLayout, group_positions
 from .session import DashboardSession, RunHistory
-from .widgets import CurveChart, LineChart, Meter, NetworkCanvas
+from .widgets import CurveChart, HtmlText, LineChart, Meter, NetworkCanvas
 
 __all__ = [
     "NetworkView",
@@ -634,6 +634,39 @@ class RoomView:
             self.widget.line_width = 5.0 if presenter else 3.0
 
 
+class TextViews:
+    """The month readout and the headline numbers, as widgets updated every month."""
+
+    def __init__(self) -> None:
+        self.month = HtmlText(class_name="clsim-month")
+        self.readouts = HtmlText(class_name="clsim-readouts")
+
+    def update(self, session: DashboardSession) -> None:
+        """Show this month."""
+        month, steps = session.month, session.steps
+        when = "Run complete" if session.finished else f"Year {month // 12}, month {month % 12}"
+        # one fixed-width label: "run complete" replaces the date, so nothing moves or wraps
+        self.month.class_name = "clsim-month" + (" clsim-complete" if session.finished else "")
+        self.month.html = (
+            f'{when} &middot; <span class="clsim-month-count">{month}</span>/{steps}'
+        )
+        h = session.history
+        cells = (
+            ("learning", f"{h.latest('learning_mean'):.0%}", "at grade level"),
+            ("engaged", f"{h.latest('engaged_share'):.0%}", "people engaged"),
+            (
+                "fellows",
+                f"{int(h.latest('fellows_active'))} / {int(h.latest('alumni_active'))}",
+                "fellows / alumni",
+            ),
+        )
+        self.readouts.html = "".join(
+            f'<div class="clsim-readout clsim-readout-{key}"><div class="clsim-value">{value}'
+            f'</div><div class="clsim-label">{label}</div></div>'
+            for key, value, label in cells
+        )
+
+
 class DashboardViews:
     """All views of one tab, kept in step with its session.
 
@@ -652,6 +685,7 @@ class DashboardViews:
         self.leverage = LeverageView(presenter=presenter)
         self.meter = MeterView(presenter=presenter)
         self.room = RoomView(presenter=presenter)
+        self.text = TextViews()
         self._generation = -1
         self.sync()
 
@@ -676,6 +710,7 @@ class DashboardViews:
                 self.timeseries.update(session)
                 self.leverage.update(session)
                 self.meter.update(session)
+            self.text.update(session)
 
     def sync_meter(self) -> None:
         """Redraw the meter only (a forecast arrived)."""

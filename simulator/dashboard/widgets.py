@@ -19,7 +19,7 @@ from pathlib import Path
 import anywidget
 import traitlets
 
-__all__ = ["NetworkCanvas", "LineChart", "Meter", "CurveChart", "STATIC"]
+__all__ = ["NetworkCanvas", "LineChart", "Meter", "CurveChart", "HtmlText", "DownloadButton", "STATIC"]
 
 #: Folder of the widgets' JavaScript modules.
 STATIC = Path(__file__).resolve().parent / "static"
@@ -133,3 +133,40 @@ class CurveChart(anywidget.AnyWidget):
     font_size = traitlets.Int(13).tag(sync=True)
     line_width = traitlets.Float(3.0).tag(sync=True)
     filename = traitlets.Unicode("room-experiment.png").tag(sync=True)
+
+
+class HtmlText(anywidget.AnyWidget):
+    """Server-built HTML that changes every month (the month readout, headline numbers).
+
+    Only the dashboard's own formatted text goes here, never user input.
+    """
+
+    _esm = _module("text.js")
+    html = traitlets.Unicode("").tag(sync=True)
+    class_name = traitlets.Unicode("").tag(sync=True)
+
+
+class DownloadButton(anywidget.AnyWidget):
+    """A button that saves server-made text as a browser download.
+
+    Args:
+        make: called on each click; returns the file's text.
+        filename: the download's name.
+        mime: its media type.
+        **kwargs: traits (``label``, ``hint``).
+    """
+
+    _esm = _module("download.js")
+    label = traitlets.Unicode("Download").tag(sync=True)
+    hint = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, make, filename: str, mime: str = "text/plain", **kwargs):
+        super().__init__(**kwargs)
+        self._make = make
+        self._filename = filename
+        self._mime = mime
+        self.on_msg(self._answer)
+
+    def _answer(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("request") == "download":
+            self.send({"filename": self._filename, "mime": self._mime, "text": self._make()})

@@ -71,6 +71,7 @@ function render({ model, el }) {
   right.append(legend, png);
   head.append(title, right);
   const canvas = document.createElement("canvas");
+  canvas.className = "clsim-plot";
   canvas.style.display = "block";
   canvas.style.width = "100%";
   const tip = document.createElement("div");
@@ -268,7 +269,8 @@ function render({ model, el }) {
     for (const e of ends) {
       ctx.font = `${e.current ? 700 : 600} ${small}px Roboto, Helvetica, Arial, sans-serif`;
       ctx.fillStyle = e.colour;
-      ctx.fillText(e.text, left + plotW + 6, e.y, labelW);
+      // at the end of the run's line (right of the plot once the run is complete)
+      ctx.fillText(e.text, Math.min(e.x + 6, left + plotW + 6), e.y, labelW);
     }
 
     if (hoverX !== null) {

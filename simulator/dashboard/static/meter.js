@@ -53,6 +53,7 @@ function render({ model, el }) {
   const png = pngButton(model.get("font_size"));
   head.append(title, png);
   const canvas = document.createElement("canvas");
+  canvas.className = "clsim-plot";
   canvas.style.display = "block";
   canvas.style.width = "100%";
   root.append(head, canvas);

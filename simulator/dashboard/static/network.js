@@ -77,6 +77,7 @@ function render({ model, el }) {
   right.append(legend, png);
   head.append(title, right);
   const canvas = document.createElement("canvas");
+  canvas.className = "clsim-plot";
   canvas.style.display = "block";
   canvas.style.width = "100%";
   const tip = document.createElement("div");
