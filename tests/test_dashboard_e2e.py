@@ -263,6 +263,13 @@ def test_presenter_layout_fits_the_screen(open_page, size):
     page.click(".clsim-drawer-close")
     page.wait_for_selector("[data-testid=controls-panel].v-navigation-drawer--open", state="detached")
     time.sleep(0.6)
+    # the screenshot shows the meter's reading (the forecast comes from a background process)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=critical-mass-meter] canvas.clsim-plot')"
+        ".dataset.value !== 'nan'",
+        timeout=120_000,
+    )
+    time.sleep(0.3)
     IMG.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(IMG / f"dashboard_presenter_{width}x{height}.png"))
     # the bar does not wrap or jump when the run completes

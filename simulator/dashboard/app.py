@@ -104,12 +104,12 @@ html, body { margin: 0; overflow: hidden; }
 .clsim-run .v-btn { min-width: 0 !important; }
 .clsim-readouts-box, .clsim-month-box { flex: 0 0 auto; min-height: 0; }
 .clsim-readouts { display: flex; gap: 8px; }
-.clsim-readout { flex: 1 1 0; min-width: 0; padding: 2px 8px; border-radius: 6px;
-  background: #f5f7fa; }
-.clsim-readout .clsim-value { font-size: 1.45em; font-weight: 600;
+.clsim-readout { flex: 1 1 0; min-width: 0; padding: 1px 8px; border-radius: 6px;
+  background: #f5f7fa; display: flex; align-items: baseline; gap: 0.35em; }
+.clsim-readout .clsim-value { font-size: 1.3em; font-weight: 600; flex: 0 0 auto;
   font-variant-numeric: tabular-nums; }
-.clsim-readout .clsim-label { color: #555; font-size: 0.85em; white-space: nowrap;
-  overflow: hidden; text-overflow: ellipsis; }
+.clsim-readout .clsim-label { color: #555; font-size: 0.8em; min-width: 0;
+  overflow-wrap: anywhere; line-height: 1.1; }
 .clsim-note { color: #666; font-size: 0.85em; }
 .clsim-help { color: #666; font-size: 0.8em; margin: 0 0 4px 0; }
 .clsim-lever { margin-top: 6px; }

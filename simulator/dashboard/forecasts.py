@@ -16,11 +16,13 @@ With ``processes=0`` forecasts run in the service's own thread (tests, small mac
 
 from __future__ import annotations
 
+import atexit
 import logging
 import multiprocessing
 import os
 import pickle
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -66,11 +68,23 @@ def run_request(model: bytes, history: list[dict[str, Any]], steps: int, futures
     return forecast_transformed(pickle.loads(model), history, steps, futures=futures)
 
 
-def _lower_priority() -> None:  # pragma: no cover - runs in the worker process
+def _worker_setup(parent: int) -> None:  # pragma: no cover - runs in the worker process
+    """Lower the worker's priority, and end it when the server is gone.
+
+    A worker of a server that was killed would otherwise wait for work forever.
+    """
     try:
         os.nice(10)
     except (AttributeError, OSError):
         pass
+
+    def watch() -> None:
+        while True:
+            time.sleep(2.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="clsim-forecast-watchdog", daemon=True).start()
 
 
 class ForecastService:
@@ -129,7 +143,8 @@ class ForecastService:
             self._pool = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_lower_priority,
+                initializer=_worker_setup,
+                initargs=(os.getpid(),),
             )
         return self._pool
 
@@ -191,4 +206,5 @@ def get_service() -> ForecastService:
     with _SERVICE_LOCK:
         if _SERVICE is None:
             _SERVICE = ForecastService(int(os.environ.get("CLSIM_FORECAST_PROCESSES", "1")))
+            atexit.register(_SERVICE.close)
         return _SERVICE

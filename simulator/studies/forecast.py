@@ -43,6 +43,9 @@ from simulator.analysis.tipping import Regime
 
 __all__ = [
     "ForecastResult",
+    "HeldOutReading",
+    "auc",
+    "held_out_readings",
     "fork_model",
     "forecast_transformed",
     "run_outcome",
@@ -205,3 +208,75 @@ def forecast_transformed(
         outcomes.append(value)
         hits += int(_is_transformed(value, cut, regime))
     return ForecastResult(month, futures, hits, outcomes, cut, text)
+
+
+def auc(scores: Sequence[float], labels: Sequence[float]) -> float:
+    """Area under the ROC curve: P(score of a transformed run > score of another), ties 1/2.
+
+    The Mann-Whitney U statistic over the two groups (scipy), divided by their sizes.
+
+    Raises:
+        ValueError: one of the two groups is empty.
+    """
+    from scipy.stats import mannwhitneyu
+
+    s = np.asarray(scores, dtype=float)
+    y = np.asarray(labels, dtype=float) > 0.5
+    if y.all() or not y.any():
+        raise ValueError("an AUC needs runs that ended transformed and runs that did not")
+    u = mannwhitneyu(s[y], s[~y], alternative="two-sided").statistic
+    return float(u) / float(y.sum() * (~y).sum())
+
+
+@dataclass(frozen=True)
+class HeldOutReading:
+    """One run's readings at a month and how it ended."""
+
+    value: float
+    seed: int
+    month: int
+    meter: float
+    engaged_share: float
+    outcome: float
+    transformed: bool
+
+
+def held_out_readings(
+    scenario: Any,
+    values: Sequence[float],
+    seeds: Sequence[int],
+    month: int = 60,
+    lever: str = "recruit.cohort_size",
+    futures: int = DEFAULT_FUTURES,
+    regime: Regime | None = None,
+) -> pd.DataFrame:
+    """Run every (value, seed), read the meter and the engaged share at ``month``, run on.
+
+    The meter's reading is exactly what the dashboard shows at that month (a
+    :func:`forecast_transformed` of the run, the run's own seed as base); the run then
+    goes on to its end, which says whether it was transformed.
+
+    Returns:
+        One row per run: :class:`HeldOutReading`'s fields.
+    """
+    from simulator.model import EducationModel
+
+    regime = regime or Regime()
+    steps = int(scenario.meta.steps)
+    rows = []
+    for value in values:
+        configured = scenario.with_overrides({lever: value}, source="held-out readings")
+        for seed in seeds:
+            model = EducationModel(configured, seed=int(seed), agents=False, collect=False)
+            history = [model.indicators()]
+            meter = engaged = float("nan")
+            for m in range(1, steps + 1):
+                model.step()
+                history.append(model.indicators())
+                if m == month:
+                    meter = forecast_transformed(model, history, steps, regime, futures).p
+                    engaged = float(history[-1]["engaged_share"])
+            outcome = run_outcome(history, regime)
+            hit = _is_transformed(outcome, float(regime.threshold), regime)
+            rows.append(HeldOutReading(float(value), int(seed), month, meter, engaged, outcome, hit))
+    return pd.DataFrame([asdict(r) for r in rows])

@@ -156,16 +156,11 @@ function render({ model, el }) {
     ctx.textBaseline = "alphabetic";
     fitText(ctx, text, inner * 1.2, Math.round(Math.min(font * 2.6, inner * 0.62)), "600");
     ctx.fillText(text, cx, cy - inner * 0.08);
-    if (model.get("pending")) {
-      ctx.fillStyle = "#888";
-      ctx.font = `${Math.round(small * 0.85)}px Roboto, Helvetica, Arial, sans-serif`;
-      ctx.fillText("updating…", cx, cy - inner * 0.08 + small);
-    }
     // caption lines
     let y = cy + small * 1.35;
     ctx.textBaseline = "middle";
     ctx.fillStyle = "#333";
-    const caption = model.get("caption");
+    const caption = model.get("caption") + (model.get("pending") && known ? " (updating…)" : "");
     fitText(ctx, caption, width - 8, small);
     ctx.fillText(caption, cx, y);
     y += line;
