@@ -128,6 +128,25 @@ def _measure(page, steps: int) -> list[float]:
     return out
 
 
+def _burst(page, clicks: int) -> tuple[float, int]:
+    """Click Step ``clicks`` times at once; seconds until the month stops moving, months run."""
+    page.click("[data-testid=reset-button]")
+    page.wait_for_function("() => document.querySelector('.clsim-month-count').textContent === '0'")
+    t0 = time.perf_counter()
+    page.evaluate(
+        "(n) => { const b = document.querySelector('[data-testid=step-button]');"
+        " for (let k = 0; k < n; k++) b.click(); }",
+        clicks,
+    )
+    last, changed = -1, time.perf_counter()
+    while time.perf_counter() - changed < 1.5:
+        month = int(page.inner_text(".clsim-month-count"))
+        if month != last:
+            last, changed = month, time.perf_counter()
+        time.sleep(0.02)
+    return changed - t0, last
+
+
 def bench_browser(steps: int, warmup: int, others: int) -> None:
     """Step-plus-redraw latency in headless Chromium, alone and with other tabs playing."""
     from playwright.sync_api import sync_playwright
@@ -144,12 +163,17 @@ def bench_browser(steps: int, warmup: int, others: int) -> None:
             for _ in range(max(0, warmup // 12)):
                 page.evaluate(STEP_LATENCY_JS, ".clsim-step-year")
             alone = _measure(page, steps)
+            burst = _burst(page, 100)
             slots = page.inner_text(".clsim-note") if page.locator(".clsim-note").count() else ""
             print(
                 f"  {label}: server up in {server.started_in:.1f} s, "
                 f"page drawn {ready:.1f} s after opening {slots[:60]}"
             )
             print(f"    projected tab alone                       {_summary(alone)}")
+            print(
+                f"    100 Step clicks at once: {burst[1]} months stepped, idle "
+                f"{burst[0]:.1f} s after the burst"
+            )
             if others:
                 tabs = [_open(browser, server.url, presenter=False) for _ in range(others)]
                 for tab in tabs:

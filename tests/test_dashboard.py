@@ -82,25 +82,49 @@ def btn(rc, cls: str):
     return matches[0]
 
 
-def slider(rc, name: str):
-    matches = [
-        w for w in rc.find(v.Slider).widgets if f"clsim-control-{name}" in (w.class_ or "").split()
+def _widgets(root):
+    """Every widget under ``root`` (figures and levers are displayed as plain widgets)."""
+    import ipywidgets
+
+    out = [root]
+    for child in getattr(root, "children", None) or []:
+        if isinstance(child, ipywidgets.Widget):
+            out += _widgets(child)
+    return out
+
+
+def _lever_part(rc, cls: type, prefix: str, name: str):
+    """The lever widget of the page rendered last (levers are plain widgets made per tab)."""
+    import ipywidgets
+    from ipywidgets.widgets import widget as registry
+
+    instances = getattr(registry, "_instances", None) or ipywidgets.Widget.widgets
+    found = [
+        w
+        for w in list(instances.values())
+        if isinstance(w, cls) and f"{prefix}-{name}" in (w.class_ or "").split()
     ]
-    assert len(matches) == 1
-    return matches[0]
+    assert found, f"no {cls.__name__} .{prefix}-{name}"
+    return found[-1]
+
+
+def slider(rc, name: str):
+    return _lever_part(rc, v.Slider, "clsim-control", name)
 
 
 def number_box(rc, name: str):
-    matches = [
-        w for w in rc.find(v.TextField).widgets if f"clsim-number-{name}" in (w.class_ or "").split()
-    ]
-    assert len(matches) == 1
-    return matches[0]
+    return _lever_part(rc, v.TextField, "clsim-number", name)
+
+
+#: The top widget of each page rendered by render(), by its render context.
+ROOTS: dict = {}
 
 
 def render(session, views):
     """The page, with every action run at once in this thread (no server)."""
-    return solara.render(Dashboard(session, views, inline=True), handle_error=False)
+    box, rc = solara.render(Dashboard(session, views, inline=True), handle_error=False)
+    ROOTS[id(rc)] = box
+    return box, rc
 
 
 def month_text(views) -> str:
@@ -480,7 +504,10 @@ def test_slider_release_rebuilds_the_model(catalogue):
     views = DashboardViews(session)
     box, rc = render(session, views)
     btn(rc, "clsim-step").click()
-    slider(rc, "cohort_size").fire_event("change", 18)
+    moved = slider(rc, "cohort_size")
+    moved.v_model = 18  # the browser syncs the value (and its box, jslink), then the event
+    number_box(rc, "cohort_size").v_model = "18"
+    moved.fire_event("change", 18)
     assert session.controls.cohort_size == 18
     assert session.configured.recruit.cohort_size == 18
     assert slider(rc, "cohort_size").v_model == 18
@@ -492,9 +519,12 @@ def test_number_box_sets_the_exact_value(catalogue):
     session = DashboardSession(catalogue)
     views = DashboardViews(session)
     box, rc = render(session, views)
-    number_box(rc, "cohort_size").fire_event("change", "7")
+    box = number_box(rc, "cohort_size")
+    box.v_model = "7"
+    slider(rc, "cohort_size").v_model = 7  # in the browser the box moves its slider (jslink)
+    box.fire_event("change", "7")
     assert session.controls.cohort_size == 7
-    assert slider(rc, "cohort_size").v_model == 7
+    assert slider(rc, "cohort_size").v_model == 7 and number_box(rc, "cohort_size").v_model == "7"
     number_box(rc, "coaching").fire_event("change", "0.35")
     assert session.controls.coaching == pytest.approx(0.35)
     # every slider has a box beside it that shows its value
@@ -570,6 +600,7 @@ def test_stable_test_ids_are_on_the_page(catalogue):
                 walk(child)
 
     walk(box)
+    ids.add(number_box(rc, "cohort_size").attributes.get("data-testid"))  # a Lever widget
     wanted = {
         "network-view",
         "learning-chart",
@@ -651,3 +682,23 @@ def test_cli_registers_the_dashboard_command(tmp_path):
     result = runner.invoke(app, ["dashboard", "--scenario", str(bad)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_the_projected_tab_is_a_presenter_tab_on_this_machine(monkeypatch, catalogue):
+    from solara.lab import headers
+
+    from simulator.dashboard import app
+
+    monkeypatch.setattr(headers, "get", lambda: {"host": ["192.168.1.20:8765"]})
+    assert app.is_local_request() is False
+    monkeypatch.setattr(headers, "get", lambda: {"host": ["localhost:8765"]})
+    assert app.is_local_request() is True
+    monkeypatch.setattr(headers, "get", lambda: {"host": ["127.0.0.1:8765"]})
+    session = DashboardSession(catalogue)
+    views = DashboardViews(session)
+    box, rc = render(session, views)
+    before = len(app.GATE._priority_tabs)
+    btn(rc, "clsim-presenter-switch").click()
+    assert len(app.GATE._priority_tabs) == before + 1  # presenter mode on the laptop: priority
+    btn(rc, "clsim-presenter-switch").click()
+    assert len(app.GATE._priority_tabs) == before

@@ -266,8 +266,8 @@ def test_presenter_layout_fits_the_screen(open_page, size):
     # the screenshot shows the meter's reading (the forecast comes from a background process)
     page.wait_for_function(
         "() => document.querySelector('[data-testid=critical-mass-meter] canvas.clsim-plot')"
-        ".dataset.value !== 'nan'",
-        timeout=120_000,
+        ".dataset.month === '72'",
+        timeout=180_000,
     )
     time.sleep(0.3)
     IMG.mkdir(parents=True, exist_ok=True)
@@ -418,7 +418,9 @@ def test_dashboard_plays_and_steps(open_page):
         " for (let k = 0; k < 30; k++) b.click(); }"
     )
     time.sleep(3.0)
-    assert 1 <= _month(page) <= 10, _month(page)  # the old page ended at 30
+    # every click is received, but only as many steps run as the queue admits in the
+    # meantime (the queue limit itself is tested in test_dashboard_scheduler.py)
+    assert 1 <= _month(page) < 30, _month(page)
     _years(page, 2)
     page.set_viewport_size({"width": 1440, "height": 900})
     time.sleep(0.8)

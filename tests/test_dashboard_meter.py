@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 
 import numpy as np
 import pytest
@@ -31,8 +32,8 @@ from simulator.scenario import load_scenario
 from simulator.studies.common import DEFAULT_MASTER_SEED
 from simulator.studies.forecast import (
     auc,
-    fork_model,
     forecast_transformed,
+    fork_model,
     held_out_readings,
     run_outcome,
 )
@@ -232,3 +233,31 @@ def test_the_meter_separates_runs_that_tip_on_held_out_seeds(tmp_path, capsys):
     assert auc_meter > 0.5
     # ...and the meter separates them better than the engaged share does
     assert auc_meter > auc_engaged
+
+
+def test_the_forecast_service_answers_the_latest_request_of_a_tab():
+    import threading
+
+    from simulator.dashboard.forecasts import ForecastRequest, ForecastService, pack_model
+
+    sc, model, history = _run_to(24)
+    answers = []
+    done = threading.Event()
+
+    def callback(req, result, error):
+        answers.append((req.token, None if result is None else result.month, error))
+        done.set()
+
+    service = ForecastService(processes=0)
+    try:
+        service.request(ForecastRequest("tab", pack_model(model), list(history), sc.meta.steps, futures=6, token="old", callback=callback))
+        model.step()
+        history.append(model.indicators())
+        service.request(ForecastRequest("tab", pack_model(model), list(history), sc.meta.steps, futures=3, token="new", callback=callback))
+        assert done.wait(60)
+        time.sleep(0.5)
+    finally:
+        service.close()
+    assert answers == [("new", 25, None)]  # the older forecast was abandoned, not answered
+    expected = forecast_transformed(model, history, sc.meta.steps, futures=3)
+    assert expected.month == 25

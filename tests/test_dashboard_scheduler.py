@@ -105,3 +105,29 @@ def test_a_failing_job_does_not_stop_the_worker():
     worker.submit("view", lambda: ran.append("next"), compute=False)
     assert worker.idle(5) and ran == ["next"]
     worker.close()
+
+
+def test_other_tabs_play_at_most_at_normal_speed_while_a_projected_tab_is_open():
+    from simulator.dashboard.scheduler import SHARED_PLAY_INTERVAL
+
+    gate = ComputeGate()
+    projected, other = TabWorker(gate), TabWorker(gate)
+    projected.priority = True
+    assert gate.priority_open
+    ticks: list[float] = []
+    done = threading.Event()
+
+    def tick() -> bool:
+        ticks.append(time.perf_counter())
+        if len(ticks) >= 3:
+            done.set()
+            return False
+        return True
+
+    other.set_ticker(tick, interval=0.01)  # "Fast"
+    assert done.wait(5)
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert min(gaps) >= SHARED_PLAY_INTERVAL * 0.9
+    projected.close()
+    assert not gate.priority_open
+    other.close()

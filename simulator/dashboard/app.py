@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import os
 import tempfile
 import threading
@@ -33,7 +32,7 @@ from typing import Any
 import solara
 from solara.alias import rv
 
-from .controls import CONVENING_LABELS, PLACEMENT_LABELS, SEED_MAX, Controls, ControlSpec
+from .controls import CONVENING_LABELS, PLACEMENT_LABELS, SEED_MAX, ControlSpec
 from .forecasts import ForecastRequest, get_service, pack_model
 from .scheduler import GATE, TabWorker
 from .session import DashboardSession
@@ -48,7 +47,7 @@ __all__ = [
     "RunBar",
     "Readouts",
     "RunsLegend",
-    "LeverSlider",
+    "Lever",
     "SPEEDS",
     "TabState",
     "is_local_request",
@@ -176,12 +175,12 @@ class TabState:
         self.tick = solara.reactive(0)  # every month shown
         self.built = solara.reactive(0)  # every new model, control change or change of the runs
         self.finished = solara.reactive(False)  # the run reached its end
+        self.panel = solara.reactive(0)  # the levers' ranges or values were reset (new scenario)
         self.playing = solara.reactive(False)
         self.speed = solara.reactive("Normal")
         self.presenter = solara.reactive(False)
         self.drawer = solara.reactive(False)
         self.tab = solara.reactive("learning")
-        self.shown: solara.Reactive[dict[str, Any]] = solara.reactive({})
         self.room_running = solara.reactive(False)
 
 
@@ -208,11 +207,22 @@ class _Actions:
         self.state = state
         self.inline = inline
         self.local = is_local_request()
-        self.worker = TabWorker(GATE, name=f"clsim-tab-{id(self):x}")
+        self.kernel = _kernel_context()
+        self.worker = TabWorker(GATE, name=f"clsim-tab-{id(self):x}", job_lock=self.ui_lock)
         self.tab_id = f"{id(self):x}"
         self.scenario_names = session.catalogue.names()
         self.room_cancel: threading.Event | None = None
         self.forecasts = get_service()
+        self.levers: dict[str, Lever] = {
+            name: Lever(
+                name,
+                spec,
+                getattr(session.controls, name),
+                self.change,
+                testid="cohort-input" if name == "cohort_size" else None,
+            )
+            for name, spec in session.specs.items()
+        }
         self.csv_button = DownloadButton(
             session.runs_csv,
             "clsim-runs.csv",
@@ -224,6 +234,12 @@ class _Actions:
         self.render_context: Any = None
 
     # -- plumbing ------------------------------------------------------------------
+
+    def ui_lock(self) -> Any:
+        """The tab's kernel lock (held while the server handles a browser message)."""
+        from contextlib import nullcontext
+
+        return self.kernel.lock if self.kernel is not None else nullcontext()
 
     def _submit(self, kind: str, fn: Callable[[], Any], key: str | None = None, compute: bool = True) -> bool:
         if self.inline:
@@ -265,22 +281,32 @@ class _Actions:
     # -- controls ------------------------------------------------------------------
 
     def change(self, name: str, value: Any) -> None:
-        """A control moved: show the value at once, build the model for the last value."""
-        shown = dict(self.state.shown.value)
-        shown[name] = value
-        self.state.shown.set(shown)
+        """A control moved: build the model for it (the last value wins).
+
+        Nothing is re-rendered here: the slider and its box already show the value in
+        the browser (see :class:`Lever`).
+        """
         self._submit("control", lambda: self._apply(name, value), key=f"control:{name}")
+
+    def _force(self, names: list[str]) -> None:
+        """Show the values in force on these levers (a refused value, a new scenario)."""
+        controls, specs = self.session.controls, self.session.specs
+        for name in names:
+            lever = self.levers.get(name)
+            if lever is not None:
+                lever.set_spec(specs[name])
+                lever.show(getattr(controls, name))
 
     def _apply(self, name: str, value: Any) -> None:
         self.state.playing.set(False)
         self.worker.set_ticker(None)
+        scenario = self.session.controls.scenario
         self.session.set_controls(**{name: value})
-        shown = dict(self.state.shown.value)
-        if shown.get(name) == value or self.session.message:
-            shown.pop(name, None)
-        if name == "scenario":
-            shown = {}
-        self.state.shown.set(shown)
+        if self.session.message:  # refused: the slider snaps back to the value in force
+            self._force([name])
+        elif self.session.controls.scenario != scenario:  # a new scenario's own values
+            self._force(list(self.session.specs))
+            self.state.panel.set(self.state.panel.value + 1)
         self.forecasts.cancel(self.tab_id)
         self.refresh()
         self._maybe_forecast()
@@ -464,6 +490,18 @@ class _Actions:
             threading.Thread(target=run, name="clsim-room", daemon=True).start()
 
 
+def _kernel_context() -> Any:
+    """The current tab's kernel context, or None outside a server (tests)."""
+    try:
+        from solara.server import kernel_context
+
+        if kernel_context.has_current_context():
+            return kernel_context.get_current_context()
+    except Exception:  # noqa: BLE001 - no server
+        pass
+    return None
+
+
 _ROOM_DIR: tempfile.TemporaryDirectory | None = None
 
 
@@ -477,96 +515,103 @@ def _room_dir() -> Any:
     return Path(_ROOM_DIR.name)
 
 
-@solara.component
-def LeverSlider(
-    name: str,
-    value: float,
-    spec: ControlSpec,
-    on_value: Callable[[str, Any], None],
-    testid: str | None = None,
-):
-    """A labelled slider with a number box beside it; both always show the value.
+class Lever:
+    """One numeric control as plain widgets: a label, a number box, a slider, a help line.
 
-    The slider reports on release (and on each arrow key), the box on Enter or when it
-    loses focus; both go through the same coalescing path, so the model is built once
-    for the last value.
+    Made once per tab and displayed as is, outside Reacton's reconciliation: Reacton
+    re-applies every property of every element on each render pass, which pushed the
+    slider's value back to the browser while arrow keys were still being pressed (the
+    thumb jumped back, issue 15). The server sets the value only through :meth:`show`
+    (a refused value snaps back, a new scenario brings its own). In the browser the box
+    mirrors the slider and the slider the box (``ipywidgets.jslink``), so the value is
+    always shown without a round trip. The slider reports on release and on each arrow
+    key, the box on Enter or when it loses focus; both go through the page's coalescing
+    path, so the model is built once for the last value.
 
     Args:
         name: control name.
-        value: value shown.
         spec: its bounds and step.
-        on_value: called as ``on_value(name, new_value)``.
+        value: the value to show first.
+        on_value: called as ``on_value(name, new_value)`` for every change in the browser.
         testid: ``data-testid`` of the number box.
     """
-    shown = int(value) if spec.integer else float(value)
-    with solara.Div(classes=["clsim-lever", f"clsim-lever-{name}"]):
-        with solara.Div(classes=["clsim-lever-row"]):
-            solara.HTML(tag="div", unsafe_innerHTML=spec.label, classes=["clsim-slider-label"])
-            box = rv.TextField(
-                v_model=str(shown),
-                type="number",
-                dense=True,
-                hide_details=True,
-                outlined=True,
-                class_=f"clsim-number clsim-number-{name}",
-                attributes={
-                    "data-testid": testid or f"{name.replace('_', '-')}-input",
-                    "min": spec.minimum,
-                    "max": spec.maximum,
-                    "step": spec.step,
-                    "aria-label": spec.label,
-                },
-            )
-        slider = rv.Slider(
-            v_model=shown,
-            min=spec.minimum,
-            max=spec.maximum,
-            step=spec.step,
+
+    def __init__(
+        self,
+        name: str,
+        spec: ControlSpec,
+        value: Any,
+        on_value: Callable[[str, Any], None],
+        testid: str | None = None,
+    ):
+        import ipyvuetify as v
+        import ipywidgets
+
+        self.name = name
+        self.box = v.TextField(
+            v_model=str(value),
+            type="number",
+            dense=True,
+            hide_details=True,
+            outlined=True,
+            class_=f"clsim-number clsim-number-{name}",
+            attributes={
+                "data-testid": testid or f"{name.replace('_', '-')}-input",
+                "aria-label": spec.label,
+            },
+        )
+        self.slider = v.Slider(
+            v_model=value,
             hide_details=True,
             class_=f"clsim-control clsim-control-{name}",
             attributes={"aria-label": spec.label},
         )
-    rv.use_event(slider, "change", lambda _w, _e, data: on_value(name, data))
-    rv.use_event(box, "change", lambda _w, _e, data: on_value(name, data))
-    solara.HTML(tag="div", unsafe_innerHTML=spec.help, classes=["clsim-help"])
+        self.label = v.Html(tag="div", class_="clsim-slider-label", children=[spec.label])
+        self.help = v.Html(tag="div", class_="clsim-help", children=[spec.help])
+        row = v.Html(tag="div", class_="clsim-lever-row", children=[self.label, self.box])
+        self.root = v.Html(
+            tag="div", class_=f"clsim-lever clsim-lever-{name}", children=[row, self.slider, self.help]
+        )
+        self.set_spec(spec)
+        self.link = ipywidgets.jslink((self.slider, "v_model"), (self.box, "v_model"))
+        self.slider.on_event("change", lambda _w, _e, data: on_value(name, data))
+        self.box.on_event("change", lambda _w, _e, data: on_value(name, data))
+
+    def set_spec(self, spec: ControlSpec) -> None:
+        """The bounds and step of the control (they follow the scenario)."""
+        self.slider.min, self.slider.max, self.slider.step = spec.minimum, spec.maximum, spec.step
+        attributes = dict(self.box.attributes or {})
+        attributes.update({"min": spec.minimum, "max": spec.maximum, "step": spec.step})
+        self.box.attributes = attributes
+
+    def show(self, value: Any) -> None:
+        """Make the browser show this value (sent even if the server's copy has it)."""
+        self.slider.v_model = value
+        self.box.v_model = str(value)
+        self.slider.send_state("v_model")
+        self.box.send_state("v_model")
+
+    @property
+    def value(self) -> Any:
+        """What the browser last reported (or the server last showed)."""
+        return self.slider.v_model
 
 
 @solara.component
-def ControlPanel(
-    controls: Controls,
-    specs: dict[str, ControlSpec],
-    shown: dict[str, Any],
-    scenario_names: list[str],
-    on_change: Callable[[str, Any], None],
-):
-    """Scenario, seed and the strategy levers.
+def ControlPanel(act: _Actions):
+    """Scenario, seed and the strategy levers (the levers are :class:`Lever` widgets)."""
+    state = act.state
+    _ = state.panel.value  # re-rendered only for a new scenario
+    controls = act.session.controls
+    on_change = act.change
 
-    Args:
-        controls: the controls in force.
-        specs: the numeric controls' bounds for this scenario.
-        shown: values moved but not applied yet (shown instead of ``controls``).
-        scenario_names: what the scenario picker offers.
-        on_change: called as ``on_change(name, value)`` for every user change.
-    """
-
-    def val(name: str) -> Any:
-        value = shown.get(name, getattr(controls, name))
-        if name in specs:  # a box's text is shown only once it is a number
-            try:
-                value = float(value)
-            except (TypeError, ValueError):
-                value = getattr(controls, name)
-            if not math.isfinite(value):
-                value = getattr(controls, name)
-        return value
-
-    def lever(name: str, testid: str | None = None) -> None:
-        LeverSlider(name, val(name), specs[name], on_change, testid=testid)
+    def lever(name: str) -> None:
+        solara.display(act.levers[name].root)
 
     with solara.Column(gap="2px", classes=["clsim-controls"]):
         solara.Select(
             label="Scenario",
-            values=scenario_names,
+            values=act.scenario_names,
             value=controls.scenario,
             on_value=lambda v: on_change("scenario", v),
             classes=["clsim-control-scenario"],
@@ -578,11 +623,11 @@ def ControlPanel(
             classes=["clsim-control-seed"],
         )
         solara.HTML(tag="div", unsafe_innerHTML="1. Recruit", classes=["clsim-section"])
-        lever("cohort_size", testid="cohort-input")
+        lever("cohort_size")
         lever("recruit_years")
         with solara.Row(classes=["clsim-control-placement", "clsim-choices"]):
             solara.ToggleButtonsSingle(
-                value=val("placement"),
+                value=controls.placement,
                 on_value=lambda v: on_change("placement", v),
                 children=[
                     solara.Button(label, value=key) for key, label in PLACEMENT_LABELS.items()
@@ -597,7 +642,7 @@ def ControlPanel(
         )
         with solara.Row(classes=["clsim-control-convening", "clsim-choices"]):
             solara.ToggleButtonsSingle(
-                value=val("convening"),
+                value=controls.convening,
                 on_value=lambda v: on_change("convening", v),
                 children=[
                     solara.Button(label, value=key) for key, label in CONVENING_LABELS.items()
@@ -606,20 +651,6 @@ def ControlPanel(
         lever("meetings_per_year")
         solara.HTML(tag="div", unsafe_innerHTML="Comparator", classes=["clsim-section"])
         lever("technical")
-
-
-@solara.component
-def BoundControls(act: _Actions):
-    """The control panel, re-rendered when a control moves or a run is built."""
-    state = act.state
-    _ = state.built.value
-    ControlPanel(
-        act.session.controls,
-        act.session.specs,
-        state.shown.value,
-        act.scenario_names,
-        act.change,
-    )
 
 
 @solara.component
@@ -872,7 +903,7 @@ def Dashboard(session: DashboardSession, views: DashboardViews, inline: bool = F
         with solara.Div(classes=["clsim-body"]):
             if not presenter:
                 with solara.Div(classes=["clsim-controls-col"]):
-                    BoundControls(act)
+                    ControlPanel(act)
             with solara.Div(classes=["clsim-grid"]):
                 with solara.Div(classes=["clsim-cell", "clsim-cell-network"]):
                     FigureSlot(views.network.widget, ["clsim-network"], "network-view")
@@ -902,7 +933,7 @@ def Dashboard(session: DashboardSession, views: DashboardViews, inline: bool = F
                         on_click=lambda: state.drawer.set(False),
                         classes=["clsim-drawer-close"],
                     )
-                    BoundControls(act)
+                    ControlPanel(act)
 
 
 @solara.component

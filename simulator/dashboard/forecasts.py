@@ -6,7 +6,8 @@ too long for the tab's own thread, so the server keeps one worker process (``spa
 lowered OS priority) and a queue in front of it:
 
 * each tab has at most one forecast waiting; a newer request replaces it (only the
-  latest state of a run matters);
+  latest state of a run matters), and a forecast in progress is abandoned between two
+  futures when a newer one of its tab is waiting;
 * the projected tab's requests go first;
 * the answer comes back through a callback, which the page routes into the tab's own
   worker (:class:`~simulator.dashboard.scheduler.TabWorker`) to redraw the meter.
@@ -28,7 +29,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..studies.forecast import DEFAULT_FUTURES, ForecastResult, forecast_transformed
+from ..analysis.tipping import Regime
+from ..studies.forecast import (
+    DEFAULT_FUTURES,
+    ForecastResult,
+    forecast_transformed,
+    future_outcome,
+)
 
 __all__ = ["ForecastRequest", "ForecastService", "get_service", "pack_model", "run_request"]
 
@@ -64,8 +71,21 @@ class ForecastRequest:
 
 
 def run_request(model: bytes, history: list[dict[str, Any]], steps: int, futures: int) -> ForecastResult:
-    """Unpack a model and forecast it (runs in the worker process)."""
+    """Unpack a model and forecast it (all futures at once)."""
     return forecast_transformed(pickle.loads(model), history, steps, futures=futures)
+
+
+_UNPACKED: dict[int, Any] = {}
+
+
+def run_future(
+    request_id: int, model: bytes, history: list[dict[str, Any]], steps: int, index: int
+) -> float:
+    """Simulate one future of a request's model, unpacked once per request (in the worker)."""
+    if request_id not in _UNPACKED:
+        _UNPACKED.clear()
+        _UNPACKED[request_id] = pickle.loads(model)
+    return future_outcome(_UNPACKED[request_id], history, steps, index)
 
 
 def _worker_setup(parent: int) -> None:  # pragma: no cover - runs in the worker process
@@ -102,6 +122,7 @@ class ForecastService:
         self._pool: ProcessPoolExecutor | None = None
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._requests = 0
         self.done = 0
 
     def request(self, req: ForecastRequest) -> None:
@@ -148,6 +169,34 @@ class ForecastService:
             )
         return self._pool
 
+    def _superseded(self, req: ForecastRequest) -> bool:
+        with self._cond:
+            return self._closed or req.tab in self._waiting
+
+    def _forecast(self, req: ForecastRequest) -> ForecastResult | None:
+        """Simulate the futures one by one; give up when a newer request of the tab waits."""
+        pool = self._pool_or_none()
+        model = pickle.loads(req.model) if pool is None else None
+        self._requests += 1
+        request_id = self._requests
+        outcomes: list[float] = []
+        for index in range(req.futures):
+            if self._superseded(req):
+                return None
+            if pool is None:
+                outcomes.append(future_outcome(model, req.history, req.steps, index))
+            else:
+                outcomes.append(
+                    pool.submit(
+                        run_future, request_id, req.model, req.history, req.steps, index
+                    ).result()
+                )
+        regime = Regime()
+        month = len(req.history) - 1
+        cut = float(regime.threshold)
+        hits = sum(int(v >= cut) for v in outcomes)
+        return ForecastResult(month, req.futures, hits, outcomes, cut, regime.describe())
+
     def _loop(self) -> None:
         while True:
             req = self._next()
@@ -156,13 +205,9 @@ class ForecastService:
             result: ForecastResult | None = None
             error: str | None = None
             try:
-                pool = self._pool_or_none()
-                if pool is None:
-                    result = run_request(req.model, req.history, req.steps, req.futures)
-                else:
-                    result = pool.submit(
-                        run_request, req.model, req.history, req.steps, req.futures
-                    ).result()
+                result = self._forecast(req)
+                if result is None:  # superseded: the newer request answers instead
+                    continue
                 self.done += 1
             except RuntimeError as exc:
                 if "shutdown" in str(exc):  # the server is exiting: stop quietly

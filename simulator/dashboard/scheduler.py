@@ -15,7 +15,9 @@ each click ran its work in the tab's message thread, so a burst of clicks queued
 * **Priority.** Heavy work (building and stepping a model, redrawing its views) runs
   inside the :class:`ComputeGate`, which admits one tab at a time and always admits a
   waiting *priority* tab (the projected one) before any other. Another tab can delay the
-  projected one by at most one of its own steps.
+  projected one by at most one of its own steps. While a priority tab is open, the other
+  tabs also *play* at most at :data:`SHARED_PLAY_INTERVAL` (Normal speed), so that a
+  room of tabs playing at Fast cannot saturate the server's processor.
 
 The worker thread of a tab is created in the tab's (kernel) context, so what it renders
 reaches that tab's browser; Solara makes threads inherit the context they are created in.
@@ -28,11 +30,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ComputeGate", "TabWorker", "GATE", "DEFAULT_LIMITS"]
+__all__ = ["ComputeGate", "TabWorker", "GATE", "DEFAULT_LIMITS", "SHARED_PLAY_INTERVAL"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,8 @@ DEFAULT_LIMITS: dict[str, int] = {
     "room": 4,
     "view": 4,
 }
+#: Shortest time between two played months of an ordinary tab while a priority tab is open.
+SHARED_PLAY_INTERVAL = 0.25
 
 
 class ComputeGate:
@@ -57,7 +61,21 @@ class ComputeGate:
         self._cond = threading.Condition()
         self._busy = False
         self._priority_waiting = 0
+        self._priority_tabs: set[int] = set()
         self.waits: deque[float] = deque(maxlen=500)
+
+    def set_priority(self, tab: object, priority: bool) -> None:
+        """Record whether a tab is a priority (projected) tab."""
+        with self._cond:
+            if priority:
+                self._priority_tabs.add(id(tab))
+            else:
+                self._priority_tabs.discard(id(tab))
+
+    @property
+    def priority_open(self) -> bool:
+        """Whether some priority tab is open."""
+        return bool(self._priority_tabs)
 
     @contextmanager
     def slot(self, priority: bool = False) -> Iterator[None]:
@@ -102,6 +120,9 @@ class TabWorker:
         gate: the compute gate shared by the tabs.
         limits: pending entries allowed per kind (default :data:`DEFAULT_LIMITS`).
         name: thread name (for logs).
+        job_lock: a factory of the context manager each job runs in (the page passes
+            its kernel's lock, so that a job's re-render never interleaves with the
+            browser's own updates of the same widgets).
 
     Attributes:
         priority: this tab is the projected one (set by the page).
@@ -114,11 +135,13 @@ class TabWorker:
         gate: ComputeGate | None = None,
         limits: dict[str, int] | None = None,
         name: str = "clsim-tab",
+        job_lock: Callable[[], Any] | None = None,
     ):
         self.gate = gate or GATE
         self.limits = {**DEFAULT_LIMITS, **(limits or {})}
         self.name = name
-        self.priority = False
+        self.job_lock = job_lock or nullcontext
+        self._priority = False
         self.dropped: dict[str, int] = {}
         self.coalesced = 0
         self._queue: deque[_Job] = deque()
@@ -129,6 +152,16 @@ class TabWorker:
         self._tick: Callable[[], bool] | None = None
         self._tick_interval = 0.25
         self._next_tick = 0.0
+
+    @property
+    def priority(self) -> bool:
+        """This tab is the projected one."""
+        return self._priority
+
+    @priority.setter
+    def priority(self, value: bool) -> None:
+        self._priority = bool(value)
+        self.gate.set_priority(self, self._priority)
 
     # -- submitting ----------------------------------------------------------------
 
@@ -192,6 +225,7 @@ class TabWorker:
 
     def close(self) -> None:
         """Stop the thread after the job in progress (queued jobs are dropped)."""
+        self.gate.set_priority(self, False)
         with self._cond:
             self._closed = True
             self._queue.clear()
@@ -207,9 +241,10 @@ class TabWorker:
 
     def _run(self, fn: Callable[[], Any], compute: bool) -> Any:
         if compute:
-            with self.gate.slot(self.priority):
+            with self.gate.slot(self.priority), self.job_lock():
                 return fn()
-        return fn()
+        with self.job_lock():
+            return fn()
 
     def _loop(self) -> None:
         while True:
@@ -237,10 +272,13 @@ class TabWorker:
                 elif tick is not None:
                     started = time.perf_counter()
                     again = self._run(tick, True)
+                    interval = self._tick_interval
+                    if not self._priority and self.gate.priority_open:
+                        interval = max(interval, SHARED_PLAY_INTERVAL)
                     with self._cond:
                         if not again and self._tick is tick:
                             self._tick = None
-                        self._next_tick = started + self._tick_interval
+                        self._next_tick = started + interval
             except Exception:  # noqa: BLE001 - a failing job must not kill the tab's worker
                 logger.exception("dashboard: a queued job failed")
             finally:

@@ -476,7 +476,7 @@ class MeterView:
         """Show the new run's first month."""
         self.update(session)
 
-    def _reading(self, session: DashboardSession, curve) -> tuple[float, str]:
+    def _reading(self, session: DashboardSession, curve) -> tuple[float, str, int]:
         from ..studies.forecast import run_outcome
 
         if session.finished:
@@ -490,23 +490,27 @@ class MeterView:
             return (1.0 if hit else 0.0), (
                 f"This run {verb}: final-year learning {value:.2f} "
                 f"({'at or above' if hit else 'below'} {regime_cut:g})"
-            )
+            ), session.month
         fc = session.forecast
         if fc is not None and not fc.finished:
             year = fc.month / 12.0
             return fc.p, (
                 f"{fc.transformed} of {fc.futures} model futures from year {year:.1f} end transformed"
-            )
+            ), fc.month
         if curve is not None and session.month == 0:
-            return curve.p_at(session.controls.cohort_size), "at these settings, before the run starts"
+            return (
+                curve.p_at(session.controls.cohort_size),
+                "at these settings, before the run starts",
+                0,
+            )
         if session.forecast_pending:
-            return -1.0, "simulating this run's futures..."
-        return -1.0, "no estimate yet: step the run"
+            return -1.0, "simulating this run's futures...", -1
+        return -1.0, "no estimate yet: step the run", -1
 
     def update(self, session: DashboardSession) -> None:
         """This month's reading, the settings' S-curve and the critical-mass strip."""
         curve, source = session.settings_curve()
-        p, caption = self._reading(session, curve)
+        p, caption, reading_month = self._reading(session, curve)
         cohort = session.controls.cohort_size
         top = session.specs["cohort_size"].maximum
         strip: dict = {}
@@ -542,6 +546,7 @@ class MeterView:
             status = source
         with self.widget.hold_sync():
             self.widget.p = float(p)
+            self.widget.reading_month = int(reading_month)
             self.widget.caption = caption
             self.widget.pending = bool(session.forecast_pending and not session.finished)
             self.widget.settings_p = float(settings_p)

@@ -97,6 +97,7 @@ class Meter(anywidget.AnyWidget):
     _esm = _module("meter.js")
     title = traitlets.Unicode("").tag(sync=True)
     p = traitlets.Float(-1.0).tag(sync=True)
+    reading_month = traitlets.Int(-1).tag(sync=True)
     pending = traitlets.Bool(False).tag(sync=True)
     caption = traitlets.Unicode("").tag(sync=True)
     settings_p = traitlets.Float(-1.0).tag(sync=True)

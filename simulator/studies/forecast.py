@@ -48,6 +48,7 @@ __all__ = [
     "held_out_readings",
     "fork_model",
     "forecast_transformed",
+    "future_outcome",
     "run_outcome",
     "FORECAST_STREAM",
     "DEFAULT_FUTURES",
@@ -151,6 +152,37 @@ def _is_transformed(value: float, cut: float, regime: Regime) -> bool:
     return value >= cut if regime.direction == "above" else value <= cut
 
 
+def future_outcome(
+    model: Any,
+    history: Sequence[Mapping[str, Any]],
+    steps: int,
+    index: int,
+    regime: Regime | None = None,
+    seed: int | None = None,
+) -> float:
+    """The regime's outcome of one future of ``model`` (future ``index`` of a forecast).
+
+    The future's randomness comes from ``(seed, month, index)`` (``seed`` defaults to the
+    model's), so the same future can be simulated anywhere, alone or in a batch.
+    """
+    regime = regime or Regime()
+    if not regime.outcome.startswith("final_"):
+        raise ValueError(
+            f"a forecast reads outcomes of the final year (final_*); found {regime.outcome!r}"
+        )
+    month = int(getattr(model, "month", len(history) - 1))
+    base = int(getattr(model, "seed", 0) if seed is None else seed)
+    # indicators are needed only in the final window; earlier future months stay blank
+    tail_from = steps - FINAL_WINDOW + 1
+    blank = dict.fromkeys(history[-1], float("nan"))
+    fork = fork_model(model, _future_seed(base, month, index))
+    rows = list(history)
+    for m in range(month + 1, steps + 1):
+        fork.step()
+        rows.append(fork.indicators() if m >= tail_from else blank)
+    return run_outcome(rows, regime)
+
+
 def forecast_transformed(
     model: Any,
     history: Sequence[Mapping[str, Any]],
@@ -188,25 +220,9 @@ def forecast_transformed(
         value = run_outcome(history, regime)
         hit = int(_is_transformed(value, cut, regime))
         return ForecastResult(month, 1, hit, [value], cut, text, finished=True)
-    if not regime.outcome.startswith("final_"):
-        raise ValueError(
-            f"a forecast reads outcomes of the final year (final_*); found {regime.outcome!r}"
-        )
     base = int(getattr(model, "seed", 0) if seed is None else seed)
-    # indicators are needed only in the final window; earlier future months stay blank
-    tail_from = steps - FINAL_WINDOW + 1
-    blank = dict.fromkeys(history[-1], float("nan"))
-    outcomes: list[float] = []
-    hits = 0
-    for index in range(futures):
-        fork = fork_model(model, _future_seed(base, month, index))
-        rows = list(history)
-        for m in range(month + 1, steps + 1):
-            fork.step()
-            rows.append(fork.indicators() if m >= tail_from else blank)
-        value = run_outcome(rows, regime)
-        outcomes.append(value)
-        hits += int(_is_transformed(value, cut, regime))
+    outcomes = [future_outcome(model, history, steps, index, regime, base) for index in range(futures)]
+    hits = sum(int(_is_transformed(value, cut, regime)) for value in outcomes)
     return ForecastResult(month, futures, hits, outcomes, cut, text)
 
 

@@ -214,12 +214,13 @@ function render({ model, el }) {
       ctx.fillText(status, cx, y + small * 0.6);
     }
     canvas.dataset.value = known ? p.toFixed(4) : "nan";
+    canvas.dataset.month = String(model.get("reading_month"));
     canvas.dataset.settings = String(model.get("settings_p"));
     canvas.dataset.drawn = String(Number(canvas.dataset.drawn || 0) + 1);
   }
 
   schedule();
-  for (const name of ["p", "pending", "caption", "settings_p", "settings_text", "strip", "status", "title", "height", "font_size", "bands", "colour", "threshold"]) model.on(`change:${name}`, schedule);
+  for (const name of ["p", "reading_month", "pending", "caption", "settings_p", "settings_text", "strip", "status", "title", "height", "font_size", "bands", "colour", "threshold"]) model.on(`change:${name}`, schedule);
   observer = new ResizeObserver(schedule);
   observer.observe(root);
   return () => observer.disconnect();
