@@ -27,6 +27,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import statistics
 import sys
@@ -68,7 +70,8 @@ def bench_server(steps: int, warmup: int) -> None:
         session = DashboardSession(ScenarioCatalogue(preloaded={label: scenario}))
         views = DashboardViews(session)
         build_ms = (time.perf_counter() - started) * 1000
-        _, rc = solara.render(Dashboard(session, views, inline=True), handle_error=False)
+        with contextlib.redirect_stdout(io.StringIO()):  # display() prints outside a server
+            _, rc = solara.render(Dashboard(session, views, inline=True), handle_error=False)
         step_button = next(
             w for w in rc.find(v.Btn).widgets if "clsim-step" in (w.class_ or "").split()
         )

@@ -702,3 +702,16 @@ def test_the_projected_tab_is_a_presenter_tab_on_this_machine(monkeypatch, catal
     assert len(app.GATE._priority_tabs) == before + 1  # presenter mode on the laptop: priority
     btn(rc, "clsim-presenter-switch").click()
     assert len(app.GATE._priority_tabs) == before
+
+
+def test_a_new_scenario_brings_its_own_ranges_and_values_to_the_levers(catalogue):
+    session = DashboardSession(catalogue)
+    views = DashboardViews(session)
+    box, rc = render(session, views)
+    assert slider(rc, "cohort_size").max == 20  # the small scenario's range
+    select = next(w for w in rc.find(v.Select).widgets if "clsim-control-scenario" in (w.class_ or ""))
+    select.v_model = "workshop"
+    assert session.controls.scenario == "workshop"
+    assert slider(rc, "cohort_size").max == 60 and slider(rc, "cohort_size").v_model == 25
+    assert number_box(rc, "cohort_size").v_model == "25"
+    assert slider(rc, "coaching").v_model == session.controls.coaching

@@ -348,6 +348,11 @@ def test_fast_arrow_keys_land_where_they_should(open_page):
     assert f"{target}/yr" in page.inner_text(".clsim-run-current")
     # the range fits the scenario: one fellow a step, 0 to 60
     assert thumb.get_attribute("aria-valuemax") == "60"
+    # normal mode fits this screen too: the levers scroll in their column, the views do not
+    for testid in VIEWS:
+        box = page.locator(f"[data-testid={testid}]").bounding_box()
+        assert _inside(box, 1366, 768), (testid, box)
+    assert not page.evaluate(SCROLLERS_JS, [f"[data-testid={t}]" for t in VIEWS])
 
 
 def test_the_meter_reads_a_forecast_and_the_critical_mass(open_page):

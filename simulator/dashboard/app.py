@@ -35,7 +35,7 @@ from solara.alias import rv
 from .controls import CONVENING_LABELS, PLACEMENT_LABELS, SEED_MAX, ControlSpec
 from .forecasts import ForecastRequest, get_service, pack_model
 from .scheduler import GATE, TabWorker
-from .session import DashboardSession
+from .session import MAX_KEPT_RUNS, DashboardSession
 from .views import DashboardViews
 from .widgets import DownloadButton
 
@@ -208,7 +208,7 @@ class _Actions:
         self.inline = inline
         self.local = is_local_request()
         self.kernel = _kernel_context()
-        self.worker = TabWorker(GATE, name=f"clsim-tab-{id(self):x}", job_lock=self.ui_lock)
+        self.worker = TabWorker(GATE, name=f"clsim-tab-{id(self):x}")
         self.tab_id = f"{id(self):x}"
         self.scenario_names = session.catalogue.names()
         self.room_cancel: threading.Event | None = None
@@ -236,7 +236,12 @@ class _Actions:
     # -- plumbing ------------------------------------------------------------------
 
     def ui_lock(self) -> Any:
-        """The tab's kernel lock (held while the server handles a browser message)."""
+        """The tab's kernel lock (held while the server handles a browser message).
+
+        A job takes it only to update widgets and re-render (never while it steps or
+        builds a model), so that its updates never interleave with the browser's own
+        updates of the same widgets and the tab's messages are not held up meanwhile.
+        """
         from contextlib import nullcontext
 
         return self.kernel.lock if self.kernel is not None else nullcontext()
@@ -253,6 +258,10 @@ class _Actions:
         The control panel and the legend of runs re-render only when a model was built
         or the runs changed (a step re-renders only the bar and the readouts).
         """
+        with self.ui_lock():
+            self._refresh()
+
+    def _refresh(self) -> None:
         self.views.sync()
         key = (
             self.session.generation,
@@ -298,17 +307,18 @@ class _Actions:
                 lever.show(getattr(controls, name))
 
     def _apply(self, name: str, value: Any) -> None:
-        self.state.playing.set(False)
         self.worker.set_ticker(None)
         scenario = self.session.controls.scenario
         self.session.set_controls(**{name: value})
-        if self.session.message:  # refused: the slider snaps back to the value in force
-            self._force([name])
-        elif self.session.controls.scenario != scenario:  # a new scenario's own values
-            self._force(list(self.session.specs))
-            self.state.panel.set(self.state.panel.value + 1)
         self.forecasts.cancel(self.tab_id)
-        self.refresh()
+        with self.ui_lock():
+            self.state.playing.set(False)
+            if self.session.message:  # refused: the slider snaps back to the value in force
+                self._force([name])
+            elif self.session.controls.scenario != scenario:  # a new scenario's own values
+                self._force(list(self.session.specs))
+                self.state.panel.set(self.state.panel.value + 1)
+            self._refresh()
         self._maybe_forecast()
 
     # -- running -------------------------------------------------------------------
@@ -329,10 +339,11 @@ class _Actions:
         self._submit("reset", self._reset, key="reset")
 
     def _reset(self) -> None:
-        self.state.playing.set(False)
         self.session.reset()
         self.forecasts.cancel(self.tab_id)
-        self.refresh()
+        with self.ui_lock():
+            self.state.playing.set(False)
+            self._refresh()
         self._maybe_forecast()
 
     def play(self, on: bool) -> None:
@@ -354,12 +365,13 @@ class _Actions:
     def _tick(self) -> bool:
         session = self.session
         if not self.state.playing.value or session.finished or session.failed:
-            self.state.playing.set(False)
-            self.state.tick.set(self.state.tick.value + 1)
+            with self.ui_lock():
+                self.state.playing.set(False)
             return False
         self._step(1)
         if session.finished:
-            self.state.playing.set(False)
+            with self.ui_lock():
+                self.state.playing.set(False)
             return False
         return True
 
@@ -409,7 +421,8 @@ class _Actions:
                 callback=self._forecast_done,
             )
         )
-        self.views.sync_meter()
+        with self.ui_lock():
+            self.views.sync_meter()
 
     def _forecast_done(self, req: ForecastRequest, result: Any, error: str | None) -> None:
         def apply() -> None:
@@ -418,7 +431,8 @@ class _Actions:
             else:
                 self.session.forecast_pending = False
                 self.session.notice = f"The meter's forecast failed: {error}"
-            self.views.sync_meter()
+            with self.ui_lock():
+                self.views.sync_meter()
 
         self._submit("forecast", apply, key="forecast", compute=False)
 
@@ -458,7 +472,8 @@ class _Actions:
         def on_update(update: Any) -> None:
             def show() -> None:
                 session.room = update
-                self.views.sync_room()
+                with self.ui_lock():
+                    self.views.sync_room()
 
             self._submit("room", show, key="room", compute=False)
 
@@ -481,7 +496,11 @@ class _Actions:
             finally:
                 if executor is not None:
                     executor.close()
-                self._submit("room", lambda: self.state.room_running.set(False), key="room-done", compute=False)
+                def done() -> None:
+                    with self.ui_lock():
+                        self.state.room_running.set(False)
+
+                self._submit("room", done, key="room-done", compute=False)
                 self._submit("room", self.refresh, key="room-refresh", compute=False)
 
         if self.inline:
@@ -762,7 +781,7 @@ def RunsLegend(act: _Actions):
         with solara.Row(style={"align-items": "center", "justify-content": "space-between"}):
             solara.HTML(
                 tag="div",
-                unsafe_innerHTML=f"Runs ({len(session.kept)} kept of {8})",
+                unsafe_innerHTML=f"Runs ({len(session.kept)} kept of {MAX_KEPT_RUNS})",
                 classes=["clsim-legend-title"],
             )
             with solara.Div(attributes={"data-testid": "runs-csv"}):
