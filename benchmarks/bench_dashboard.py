@@ -70,28 +70,29 @@ def bench_server(steps: int, warmup: int) -> None:
         session = DashboardSession(ScenarioCatalogue(preloaded={label: scenario}))
         views = DashboardViews(session)
         build_ms = (time.perf_counter() - started) * 1000
-        with contextlib.redirect_stdout(io.StringIO()):  # display() prints outside a server
+        # solara.display() prints the widgets it shows when there is no server
+        with contextlib.redirect_stdout(io.StringIO()):
             _, rc = solara.render(Dashboard(session, views, inline=True), handle_error=False)
-        step_button = next(
-            w for w in rc.find(v.Btn).widgets if "clsim-step" in (w.class_ or "").split()
-        )
-        session.step(warmup)
-        views.sync()
-        clicks, model_only, views_only = [], [], []
-        for _ in range(steps):
-            if session.month % 12 == 11:  # keep forecasts (a background job) out of the timing
-                session.step(1)
-            t0 = time.perf_counter()
-            step_button.click()
-            clicks.append((time.perf_counter() - t0) * 1000)
-        for _ in range(steps):
-            t0 = time.perf_counter()
-            session.step(1)
-            t1 = time.perf_counter()
+            step_button = next(
+                w for w in rc.find(v.Btn).widgets if "clsim-step" in (w.class_ or "").split()
+            )
+            session.step(warmup)
             views.sync()
-            t2 = time.perf_counter()
-            model_only.append((t1 - t0) * 1000)
-            views_only.append((t2 - t1) * 1000)
+            clicks, model_only, views_only = [], [], []
+            for _ in range(steps):
+                if session.month % 12 == 11:  # keep forecasts (a background job) out of the timing
+                    session.step(1)
+                t0 = time.perf_counter()
+                step_button.click()
+                clicks.append((time.perf_counter() - t0) * 1000)
+            for _ in range(steps):
+                t0 = time.perf_counter()
+                session.step(1)
+                t1 = time.perf_counter()
+                views.sync()
+                t2 = time.perf_counter()
+                model_only.append((t1 - t0) * 1000)
+                views_only.append((t2 - t1) * 1000)
         drawn = len(views.network.widget.sizes) // 4
         print(
             f"  {label}: {session.n_agents:,} slots, {drawn:,} drawn; "
