@@ -682,6 +682,9 @@ def test_cli_registers_the_dashboard_command(tmp_path):
     result = runner.invoke(app, ["dashboard", "--scenario", str(bad)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+    result = runner.invoke(app, ["dashboard", "--precompute", "no-such-scenario"])
+    assert result.exit_code == 2
+    assert "--precompute" in runner.invoke(app, ["dashboard", "--help"]).output
 
 
 def test_the_projected_tab_is_a_presenter_tab_on_this_machine(monkeypatch, catalogue):
