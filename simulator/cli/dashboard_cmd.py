@@ -44,6 +44,21 @@ def dashboard(
             file_okay=False,
         ),
     ] = None,
+    precompute: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--precompute",
+            help="Instead of serving: compute the critical-mass meter's S-curves for this "
+            "scenario (a name in the picker or a file; repeat for several) and cache them "
+            "in scenarios/.meter/. Takes minutes.",
+        ),
+    ] = None,
+    seeds: Annotated[
+        int, typer.Option("--seeds", min=2, help="With --precompute: seeds per cohort value.")
+    ] = 12,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="With --precompute: worker processes.")
+    ] = 1,
 ) -> None:
     """Serve the workshop dashboard (Solara) until Ctrl-C."""
     from rich.console import Console
@@ -51,6 +66,16 @@ def dashboard(
     from ..scenario import ScenarioError, load_scenario
 
     err = Console(stderr=True)
+    if precompute:
+        from ..dashboard.meter_cache import main as precompute_main
+
+        args = [*precompute, "--seeds", str(seeds), "--workers", str(workers)]
+        if scenario_dir is not None:
+            args += ["--scenario-dir", str(scenario_dir)]
+        code = precompute_main(args)
+        if code:
+            raise SystemExit(code)
+        return
     try:
         from ..dashboard.server import missing_assets, serve
     except ImportError as exc:

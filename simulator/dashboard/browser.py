@@ -28,6 +28,7 @@ __all__ = [
     "chromium_path",
     "free_port",
     "launch_chromium",
+    "wait_ready",
 ]
 
 #: Flags for headless Chromium in a sandboxed, offline machine.
@@ -55,6 +56,16 @@ STEP_LATENCY_JS = """async (selector) => {
   await frame();
   return performance.now() - t0;
 }"""
+
+
+def wait_ready(page: Any, timeout: float = 90.0) -> None:
+    """Wait until an opened dashboard page has drawn its network (Playwright page)."""
+    page.wait_for_selector("[data-testid=step-button]", timeout=timeout * 1000)
+    page.wait_for_function(
+        "() => Number(document.querySelector('[data-testid=network-view] canvas.clsim-plot')"
+        "?.dataset.drawn) > 0",
+        timeout=timeout * 1000,
+    )
 
 
 def chromium_path() -> str | None:

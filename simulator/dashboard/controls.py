@@ -45,7 +45,10 @@ __all__ = [
     "CONVENING_LABELS",
     "PLACEMENT_LABELS",
     "ScenarioCatalogue",
+    "cohort_maximum",
+    "control_specs",
     "controls_from_scenario",
+    "run_label",
     "overrides_for",
     "validate_controls",
     "SEED_MAX",
@@ -93,8 +96,9 @@ class ControlSpec:
 
 
 CONTROL_SPECS: dict[str, ControlSpec] = {
+    # the range is the scenario's own (see cohort_maximum); 400 is only the widest default
     "cohort_size": ControlSpec(
-        "Fellows recruited a year", 0, 400, 5, True, "Cohort size: fellows who join each year."
+        "Fellows recruited a year", 0, 400, 1, True, "Cohort size: fellows who join each year."
     ),
     "recruit_years": ControlSpec(
         "Years of recruitment", 0, 15, 1, True, "How many years cohorts keep arriving."
@@ -161,9 +165,40 @@ def _clip(value: float, spec: ControlSpec) -> float:
     return min(spec.maximum, max(spec.minimum, value))
 
 
+def cohort_maximum(scenario: Scenario) -> int:
+    """The top of the cohort slider for a scenario: a range that fits the system.
+
+    Half of the system's teacher posts, recruited over the scenario's recruitment years
+    (at least one, at most the run's length), rounded up to a multiple of 10, and never
+    below twice the scenario's own cohort. For ``workshop.yaml`` (120 schools of 8
+    teachers, 8 years) that is 60 a year: one slider step is one fellow, so every value
+    can be set, and the whole range is in play (a fixed 0-400 slider left 5 fellows at
+    3.6 px of track, issue 15).
+    """
+    system = scenario.system
+    posts = (
+        system.districts
+        * system.clusters_per_district
+        * system.schools_per_cluster
+        * system.teachers_per_school
+    )
+    rec = scenario.recruit
+    years = min(max(1.0, rec.end_year - rec.start_year), max(1.0, scenario.meta.steps / 12.0))
+    top = max(posts / 2.0 / years, 2.0 * rec.cohort_size, 10.0)
+    return int(math.ceil(top / 10.0) * 10)
+
+
+def control_specs(scenario: Scenario) -> dict[str, ControlSpec]:
+    """The numeric controls for one scenario (the cohort range fitted to it)."""
+    specs = dict(CONTROL_SPECS)
+    specs["cohort_size"] = replace(CONTROL_SPECS["cohort_size"], maximum=cohort_maximum(scenario))
+    return specs
+
+
 def controls_from_scenario(scenario: Scenario, name: str, seed: int = 1) -> Controls:
     """Read the controls a scenario implies (its own values, clipped to slider bounds)."""
     rec = scenario.recruit
+    specs = control_specs(scenario)
     years = max(0.0, rec.end_year - rec.start_year)
     # an open-ended schedule (end_year 100) still shows as the slider's maximum
     recruit_years = int(round(_clip(years, CONTROL_SPECS["recruit_years"])))
@@ -174,7 +209,7 @@ def controls_from_scenario(scenario: Scenario, name: str, seed: int = 1) -> Cont
     )
     return Controls(
         scenario=name,
-        cohort_size=int(_clip(rec.cohort_size, CONTROL_SPECS["cohort_size"])),
+        cohort_size=int(_clip(rec.cohort_size, specs["cohort_size"])),
         recruit_years=recruit_years,
         placement=rec.placement,
         coaching=round(
@@ -241,6 +276,39 @@ def overrides_for(controls: Controls, base: Controls, scenario: Scenario) -> dic
     return out
 
 
+def run_label(controls: Controls, base: Controls | None = None) -> str:
+    """A short label of a run for legends, e.g. ``25/yr, teacher-led, seed 1``.
+
+    The cohort, the collectives and the seed always appear; every other control appears
+    only where it differs from ``base`` (the scenario's own values), so labels stay short
+    and say what was changed.
+    """
+    c = controls
+    parts = [f"{c.cohort_size}/yr"]
+    if base is not None and c.recruit_years != base.recruit_years:
+        parts.append(f"for {c.recruit_years} yr")
+    if base is not None and c.placement != base.placement:
+        parts.append(PLACEMENT_LABELS[c.placement].lower())
+    parts.append(
+        "no collectives" if c.convening == "none" else CONVENING_LABELS[c.convening].lower()
+    )
+    if base is not None:
+        short = {
+            "coaching": "coaching",
+            "alumni_network": "alumni",
+            "meetings_per_year": "meetings",
+            "technical": "technical",
+        }
+        for key, word in short.items():
+            value = getattr(c, key)
+            if value != getattr(base, key):
+                parts.append(f"{word} {value:g}")
+        if c.scenario != base.scenario:
+            parts.insert(0, c.scenario)
+    parts.append(f"seed {c.seed}")
+    return ", ".join(parts)
+
+
 def _number(name: str, value: Any, spec: ControlSpec) -> tuple[float | int | None, str | None]:
     """Coerce and bound-check one numeric control; return (value, problem)."""
     label = spec.label
@@ -264,7 +332,10 @@ def _number(name: str, value: Any, spec: ControlSpec) -> tuple[float | int | Non
 
 
 def validate_controls(
-    current: Controls, changes: dict[str, Any], scenario_names: list[str]
+    current: Controls,
+    changes: dict[str, Any],
+    scenario_names: list[str],
+    specs: dict[str, ControlSpec] | None = None,
 ) -> tuple[Controls, list[str]]:
     """Apply ``changes`` to ``current`` after checking every value.
 
@@ -275,19 +346,22 @@ def validate_controls(
         current: the controls in force.
         changes: control name -> new value, as received from the page.
         scenario_names: the names the scenario picker offers.
+        specs: the numeric controls' bounds (default :data:`CONTROL_SPECS`; the session
+            passes :func:`control_specs` of its scenario).
 
     Returns:
         The new controls (unchanged where a value was refused) and the problems found,
         one readable line each.
     """
+    specs = specs or CONTROL_SPECS
     known = {f.name for f in fields(Controls)}
     problems: list[str] = []
     accepted: dict[str, Any] = {}
     for name, value in changes.items():
         if name not in known:
             problems.append(f"unknown control {name!r}")
-        elif name in CONTROL_SPECS:
-            number, problem = _number(name, value, CONTROL_SPECS[name])
+        elif name in specs:
+            number, problem = _number(name, value, specs[name])
             if problem:
                 problems.append(problem)
             else:
@@ -373,6 +447,13 @@ class ScenarioCatalogue:
     def names(self) -> list[str]:
         """Scenario names in picker order."""
         return list(self._paths)
+
+    def path_of(self, name: str) -> Path | None:
+        """The file behind a listed name (None for preloaded scenarios and the defaults)."""
+        path = self._paths.get(name)
+        if path is None or name in self._preloaded or name == self.DEFAULT_NAME:
+            return None
+        return path
 
     def load(self, name: str) -> Scenario:
         """Load a scenario by name.

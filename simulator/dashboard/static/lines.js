@@ -1,7 +1,11 @@
-// A small line chart for the clsim dashboard, drawn on a <canvas>.
+// Line chart of the clsim dashboard, drawn on a <canvas>.
 //
-// Earlier runs are drawn faint; the current run bold. The server sends the earlier runs
-// once per run and the current run's few hundred points each month.
+// Runs are told apart by hue (one per run, chosen on the server) and series by dash
+// (solid, dashed, dotted). Kept runs are sent once per change; the current run's few
+// hundred points each month. Each run's first series ends in its short label. The
+// chart fills the height of its `.clsim-fig` box unless `height` is set, and saves
+// itself as PNG. After every draw, `data-lines` on the canvas lists what was drawn
+// (label, colour, width, points), for tests and the CSV/PNG exports.
 
 function niceStep(span, target) {
   const raw = span / Math.max(1, target);
@@ -9,6 +13,37 @@ function niceStep(span, target) {
   for (const m of [1, 2, 2.5, 5, 10]) if (m * power >= raw) return m * power;
   return 10 * power;
 }
+
+function savePng(canvas, name) {
+  canvas.toBlob((blob) => {
+    if (!blob) return;
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }, "image/png");
+}
+
+function pngButton(font) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "clsim-png";
+  button.title = "Save this chart as a PNG image";
+  button.textContent = "PNG";
+  button.style.font = `${Math.max(11, Math.round(font * 0.75))}px Roboto, Helvetica, Arial, sans-serif`;
+  button.style.border = "1px solid #c8ccd2";
+  button.style.borderRadius = "4px";
+  button.style.background = "#fff";
+  button.style.color = "#333";
+  button.style.padding = "1px 6px";
+  button.style.marginLeft = "10px";
+  button.style.cursor = "pointer";
+  return button;
+}
+
+const DASHES = { solid: [], dashed: [10, 6], dotted: [2, 5] };
 
 function render({ model, el }) {
   const root = document.createElement("div");
@@ -19,13 +54,24 @@ function render({ model, el }) {
   head.style.display = "flex";
   head.style.justifyContent = "space-between";
   head.style.alignItems = "baseline";
-  head.style.flexWrap = "wrap";
+  head.style.gap = "8px";
   const title = document.createElement("div");
   title.className = "clsim-chart-title";
+  title.style.whiteSpace = "nowrap";
+  title.style.overflow = "hidden";
+  title.style.textOverflow = "ellipsis";
+  const right = document.createElement("div");
+  right.style.display = "flex";
+  right.style.alignItems = "baseline";
+  right.style.flexWrap = "wrap";
+  right.style.justifyContent = "flex-end";
   const legend = document.createElement("div");
   legend.className = "clsim-legend";
-  head.append(title, legend);
+  const png = pngButton(model.get("font_size"));
+  right.append(legend, png);
+  head.append(title, right);
   const canvas = document.createElement("canvas");
+  canvas.className = "clsim-plot";
   canvas.style.display = "block";
   canvas.style.width = "100%";
   const tip = document.createElement("div");
@@ -35,46 +81,48 @@ function render({ model, el }) {
   tip.style.display = "none";
   root.append(head, canvas, tip);
   el.appendChild(root);
+  png.addEventListener("click", () => savePng(canvas, model.get("filename") || "chart.png"));
 
   let pending = false;
+  let observer = null;
+  let observedBox = null;
+  function watchBox() {
+    const b = el.closest(".clsim-fig");
+    if (observer && b && b !== observedBox) { observer.observe(b); observedBox = b; }
+  }
   let frame = null;
   let hoverX = null;
-
   let shownHeader = "";
+
+  function box() {
+    return el.closest(".clsim-fig");
+  }
 
   function header() {
     const font = model.get("font_size");
-    const key = JSON.stringify([
-      font,
-      model.get("title"),
-      model.get("current").map((s) => [s.name, s.colour]),
-      model.get("earlier").length > 0,
-    ]);
+    const key = JSON.stringify([font, model.get("title"), model.get("series")]);
     if (key === shownHeader) return;
     shownHeader = key;
     title.textContent = model.get("title");
-    title.style.fontSize = `${Math.round(font * 1.25)}px`;
-    legend.style.fontSize = `${font}px`;
+    title.style.fontSize = `${Math.round(font * 1.2)}px`;
+    legend.style.fontSize = `${Math.round(font * 0.85)}px`;
+    png.style.fontSize = `${Math.max(11, Math.round(font * 0.7))}px`;
     legend.innerHTML = "";
-    for (const series of model.get("current")) {
+    for (const series of model.get("series")) {
       const item = document.createElement("span");
       item.style.marginLeft = "12px";
       item.style.whiteSpace = "nowrap";
-      const mark = document.createElement("span");
-      mark.style.display = "inline-block";
-      mark.style.width = `${Math.round(font * 1.4)}px`;
-      mark.style.height = "3px";
-      mark.style.background = series.colour;
-      mark.style.marginRight = "4px";
+      const mark = document.createElement("canvas");
+      const w = Math.round(font * 1.8), h = Math.round(font * 0.6);
+      mark.width = w; mark.height = h;
       mark.style.verticalAlign = "middle";
+      mark.style.marginRight = "4px";
+      const c = mark.getContext("2d");
+      c.strokeStyle = series.colour || "#444";
+      c.lineWidth = 2.5;
+      c.setLineDash(DASHES[series.dash] || []);
+      c.beginPath(); c.moveTo(0, h / 2); c.lineTo(w, h / 2); c.stroke();
       item.append(mark, document.createTextNode(series.name));
-      legend.append(item);
-    }
-    if (model.get("earlier").length) {
-      const item = document.createElement("span");
-      item.style.marginLeft = "12px";
-      item.style.color = "#888";
-      item.textContent = "faint: earlier runs";
       legend.append(item);
     }
   }
@@ -88,9 +136,24 @@ function render({ model, el }) {
     });
   }
 
-  function draw() {
+  function size() {
     const width = Math.max(80, root.clientWidth);
-    const height = model.get("height");
+    let height = model.get("height");
+    if (!height) {
+      const b = box();
+      const avail = b ? b.clientHeight - head.offsetHeight - 4 : 240;
+      height = Math.max(80, avail);
+    }
+    return [width, height];
+  }
+
+  function allRuns() {
+    return [...model.get("kept"), ...model.get("current")];
+  }
+
+  function draw() {
+    watchBox();
+    const [width, height] = size();
     const ratio = window.devicePixelRatio || 1;
     if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
       canvas.width = Math.round(width * ratio);
@@ -99,11 +162,21 @@ function render({ model, el }) {
     }
     const ctx = canvas.getContext("2d");
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, width, height);
     const font = model.get("font_size");
-    ctx.font = `${font}px Roboto, Helvetica, Arial, sans-serif`;
-    const left = Math.round(font * 3.2), right = 12, top = 8, bottom = Math.round(font * 2.6);
-    const plotW = width - left - right, plotH = height - top - bottom;
+    const small = Math.round(font * 0.85);
+    ctx.font = `${small}px Roboto, Helvetica, Arial, sans-serif`;
+    const runs = allRuns();
+    const series = model.get("series");
+    // room on the right for the line-end labels (at most a third of the width)
+    let labelW = 0;
+    ctx.font = `600 ${small}px Roboto, Helvetica, Arial, sans-serif`;
+    for (const run of runs) labelW = Math.max(labelW, ctx.measureText(run.short || "").width);
+    labelW = Math.min(labelW + 10, width / 3);
+    ctx.font = `${small}px Roboto, Helvetica, Arial, sans-serif`;
+    const left = Math.round(font * 3.0), right = Math.round(8 + labelW), top = 8, bottom = Math.round(font * 2.5);
+    const plotW = Math.max(20, width - left - right), plotH = Math.max(20, height - top - bottom);
     const xMax = Math.max(1e-9, model.get("x_max"));
     const [yMin, yMax] = model.get("y_range");
     const X = (x) => left + (plotW * x) / xMax;
@@ -117,14 +190,14 @@ function render({ model, el }) {
       ctx.fillRect(X(b0), top, Math.max(0, X(Math.min(b1, xMax)) - X(b0)), plotH);
       ctx.fillStyle = "#a0522d";
       ctx.textAlign = "left";
-      ctx.fillText(label, X(b0) + 4, top + font);
+      ctx.textBaseline = "top";
+      ctx.fillText(label, X(b0) + 4, top + 2);
     }
 
-    // grid and axes
     ctx.strokeStyle = "#e6e8eb";
     ctx.lineWidth = 1;
     ctx.fillStyle = "#555";
-    const yStep = niceStep(yMax - yMin, 5);
+    const yStep = niceStep(yMax - yMin, Math.max(2, Math.floor(plotH / (font * 2.2))));
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
     for (let v = yMin; v <= yMax + 1e-9; v += yStep) {
@@ -134,7 +207,7 @@ function render({ model, el }) {
       ctx.stroke();
       ctx.fillText(Number(v.toFixed(2)).toString(), left - 6, Y(v));
     }
-    const xStep = niceStep(xMax, Math.max(2, Math.floor(plotW / (font * 5))));
+    const xStep = niceStep(xMax, Math.max(2, Math.floor(plotW / (font * 4))));
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
     for (let v = 0; v <= xMax + 1e-9; v += xStep) {
@@ -142,37 +215,63 @@ function render({ model, el }) {
       ctx.moveTo(X(v), top);
       ctx.lineTo(X(v), top + plotH);
       ctx.stroke();
-      ctx.fillText(Number(v.toFixed(1)).toString(), X(v), top + plotH + 4);
+      ctx.fillText(Number(v.toFixed(1)).toString(), X(v), top + plotH + 3);
     }
-    ctx.fillText(model.get("x_label"), left + plotW / 2, top + plotH + font + 8);
+    ctx.fillText(model.get("x_label"), left + plotW / 2, top + plotH + small + 5);
     ctx.save();
-    ctx.translate(font * 0.9, top + plotH / 2);
+    ctx.translate(small * 0.7, top + plotH / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textBaseline = "middle";
     ctx.fillText(model.get("y_label"), 0, 0);
     ctx.restore();
 
+    const drawn = [];
+    const ends = [];
     ctx.lineJoin = "round";
-    const line = (series, width, alpha) => {
-      const xs = series.x, ys = series.y;
-      if (!xs || xs.length < 1) return;
-      ctx.globalAlpha = alpha;
-      ctx.strokeStyle = series.colour;
-      ctx.lineWidth = width;
-      ctx.beginPath();
-      let started = false;
-      for (let k = 0; k < xs.length; k++) {
-        const y = ys[k];
-        if (y === null || Number.isNaN(y)) { started = false; continue; }
-        if (!started) { ctx.moveTo(X(xs[k]), Y(y)); started = true; } else ctx.lineTo(X(xs[k]), Y(y));
-      }
-      ctx.stroke();
-      ctx.globalAlpha = 1;
-    };
-    for (const series of model.get("earlier")) line(series, 1.5, 0.3);
-    const current = model.get("current");
-    const lineWidth = model.get("line_width");
-    for (const series of current) line(series, lineWidth, 1);
+    ctx.lineCap = "round";
+    const keptWidth = model.get("kept_width"), currentWidth = model.get("line_width");
+    for (const run of runs) {
+      const width = run.current ? currentWidth : keptWidth;
+      run.lines.forEach((line, index) => {
+        const style = series.find((s) => s.key === line.key) || { dash: "solid", name: line.key };
+        const xs = line.x, ys = line.y;
+        if (!xs || xs.length < 1) return;
+        const colour = line.colour || style.colour || run.colour;
+        ctx.strokeStyle = colour;
+        ctx.globalAlpha = run.current ? 1 : 0.9;
+        ctx.lineWidth = style.dash === "dotted" ? width * 0.9 : width;
+        ctx.setLineDash((DASHES[style.dash] || []).map((d) => d * Math.max(1, width / 2.5)));
+        ctx.beginPath();
+        let started = false, lastX = null, lastY = null;
+        for (let k = 0; k < xs.length; k++) {
+          const y = ys[k];
+          if (y === null || Number.isNaN(y)) { started = false; continue; }
+          const px = X(xs[k]), py = Y(y);
+          if (!started) { ctx.moveTo(px, py); started = true; } else ctx.lineTo(px, py);
+          lastX = px; lastY = py;
+        }
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.globalAlpha = 1;
+        drawn.push({ run: run.id, label: run.label, short: run.short, series: style.name, colour, width: ctx.lineWidth, dash: style.dash, points: xs.length, current: !!run.current });
+        if (index === 0 && lastX !== null && run.short) ends.push({ x: lastX, y: lastY, text: run.short || "", colour: run.colour, current: !!run.current });
+      });
+    }
+    // line-end labels, pushed apart so that none overlaps another
+    ends.sort((a, b) => a.y - b.y);
+    const gap = small * 1.15;
+    for (let k = 1; k < ends.length; k++) if (ends[k].y - ends[k - 1].y < gap) ends[k].y = ends[k - 1].y + gap;
+    const overflow = ends.length ? ends[ends.length - 1].y - (top + plotH) : 0;
+    if (overflow > 0) for (const e of ends) e.y -= overflow;
+    for (let k = ends.length - 2; k >= 0; k--) if (ends[k + 1].y - ends[k].y < gap) ends[k].y = ends[k + 1].y - gap;
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    for (const e of ends) {
+      ctx.font = `${e.current ? 700 : 600} ${small}px Roboto, Helvetica, Arial, sans-serif`;
+      ctx.fillStyle = e.colour;
+      // at the end of the run's line (right of the plot once the run is complete)
+      ctx.fillText(e.text, Math.min(e.x + 6, left + plotW + 6), e.y, labelW);
+    }
 
     if (hoverX !== null) {
       ctx.strokeStyle = "rgba(0,0,0,0.35)";
@@ -182,8 +281,9 @@ function render({ model, el }) {
       ctx.lineTo(X(hoverX), top + plotH);
       ctx.stroke();
     }
-    canvas.dataset.earlier = String(model.get("earlier").length);
-    canvas.dataset.points = String(current.reduce((n, s) => n + (s.x ? s.x.length : 0), 0));
+    canvas.dataset.lines = JSON.stringify(drawn);
+    canvas.dataset.earlier = String(model.get("kept").length);
+    canvas.dataset.points = String(model.get("current").reduce((n, r) => n + r.lines.reduce((m, l) => m + l.x.length, 0), 0));
     canvas.dataset.drawn = String(Number(canvas.dataset.drawn || 0) + 1);
   }
 
@@ -193,39 +293,41 @@ function render({ model, el }) {
     const mx = event.clientX - rect.left;
     const x = ((mx - frame.left) / frame.plotW) * frame.xMax;
     const current = model.get("current");
-    if (x < 0 || x > frame.xMax || !current.length || !current[0].x.length) {
+    const run = current.length ? current[0] : null;
+    if (x < 0 || x > frame.xMax || !run || !run.lines.length || !run.lines[0].x.length) {
       tip.style.display = "none";
       hoverX = null;
       schedule();
       return;
     }
-    const xs = current[0].x;
+    const xs = run.lines[0].x;
     let k = 0;
     while (k < xs.length - 1 && xs[k + 1] <= x) k++;
     hoverX = xs[k];
-    const lines = current.map((s) => `${s.name}: ${Number(s.y[k]).toFixed(2)}`);
     tip.innerHTML = "";
     const headLine = document.createElement("div");
-    headLine.textContent = `year ${Number(xs[k]).toFixed(1)}`;
+    headLine.textContent = `year ${Number(xs[k]).toFixed(1)} (${run.label})`;
     tip.append(headLine);
-    for (const text of lines) {
+    const series = model.get("series");
+    for (const line of run.lines) {
+      const style = series.find((s) => s.key === line.key);
       const row = document.createElement("div");
-      row.textContent = text;
+      row.textContent = `${style ? style.name : line.key}: ${Number(line.y[k]).toFixed(2)}`;
       tip.append(row);
     }
     tip.style.display = "block";
-    tip.style.left = `${Math.min(mx + 12, rect.width - 160)}px`;
+    tip.style.left = `${Math.max(0, Math.min(mx + 12, rect.width - 220))}px`;
     tip.style.top = `${head.offsetHeight + 10}px`;
     schedule();
   }
 
   header();
   schedule();
-  for (const name of ["current", "earlier", "title", "font_size"]) model.on(`change:${name}`, () => { header(); schedule(); });
-  for (const name of ["height", "x_max", "y_range", "band", "line_width", "x_label", "y_label"]) model.on(`change:${name}`, schedule);
+  for (const name of ["title", "font_size", "series"]) model.on(`change:${name}`, () => { header(); schedule(); });
+  for (const name of ["current", "kept", "height", "x_max", "y_range", "band", "line_width", "kept_width", "x_label", "y_label"]) model.on(`change:${name}`, schedule);
   canvas.addEventListener("mousemove", hover);
   canvas.addEventListener("mouseleave", () => { tip.style.display = "none"; hoverX = null; schedule(); });
-  const observer = new ResizeObserver(schedule);
+  observer = new ResizeObserver(schedule);
   observer.observe(root);
   return () => observer.disconnect();
 }

@@ -24,6 +24,35 @@ function typed(value, Type) {
   return new Type(copy.buffer, 0, Math.floor(copy.byteLength / Type.BYTES_PER_ELEMENT));
 }
 
+function savePng(canvas, name) {
+  canvas.toBlob((blob) => {
+    if (!blob) return;
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }, "image/png");
+}
+
+function pngButton(font) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "clsim-png";
+  button.title = "Save this chart as a PNG image";
+  button.textContent = "PNG";
+  button.style.font = `${Math.max(11, Math.round(font * 0.75))}px Roboto, Helvetica, Arial, sans-serif`;
+  button.style.border = "1px solid #c8ccd2";
+  button.style.borderRadius = "4px";
+  button.style.background = "#fff";
+  button.style.color = "#333";
+  button.style.padding = "1px 6px";
+  button.style.marginLeft = "10px";
+  button.style.cursor = "pointer";
+  return button;
+}
+
 function render({ model, el }) {
   const root = document.createElement("div");
   root.className = "clsim-netcanvas";
@@ -39,8 +68,16 @@ function render({ model, el }) {
   title.className = "clsim-chart-title";
   const legend = document.createElement("div");
   legend.className = "clsim-legend";
-  head.append(title, legend);
+  const right = document.createElement("div");
+  right.style.display = "flex";
+  right.style.alignItems = "baseline";
+  right.style.flexWrap = "wrap";
+  right.style.justifyContent = "flex-end";
+  const png = pngButton(model.get("font_size"));
+  right.append(legend, png);
+  head.append(title, right);
   const canvas = document.createElement("canvas");
+  canvas.className = "clsim-plot";
   canvas.style.display = "block";
   canvas.style.width = "100%";
   const tip = document.createElement("div");
@@ -50,10 +87,17 @@ function render({ model, el }) {
   tip.style.display = "none";
   root.append(head, canvas, tip);
   el.appendChild(root);
+  png.addEventListener("click", () => savePng(canvas, model.get("filename") || "network.png"));
 
   let data = {};
   let transform = { scale: 1, ox: 0, oy: 0 };
   let pending = false;
+  let observer = null;
+  let observedBox = null;
+  function watchBox() {
+    const b = el.closest(".clsim-fig");
+    if (observer && b && b !== observedBox) { observer.observe(b); observedBox = b; }
+  }
 
   function load() {
     data.xy = typed(model.get("xy"), Float32Array);
@@ -71,8 +115,9 @@ function render({ model, el }) {
   function header() {
     const font = model.get("font_size");
     title.textContent = model.get("title");
-    title.style.fontSize = `${Math.round(font * 1.25)}px`;
-    legend.style.fontSize = `${font}px`;
+    title.style.fontSize = `${Math.round(font * 1.2)}px`;
+    legend.style.fontSize = `${Math.round(font * 0.85)}px`;
+    png.style.fontSize = `${Math.max(11, Math.round(font * 0.7))}px`;
     legend.innerHTML = "";
     for (const [label, colour, symbol] of model.get("legend")) {
       const item = document.createElement("span");
@@ -84,6 +129,7 @@ function render({ model, el }) {
       mark.style.background = colour;
       mark.style.marginRight = "4px";
       mark.style.verticalAlign = "middle";
+      mark.style.border = "1px solid rgba(0,0,0,0.35)";
       if (symbol === "circle") mark.style.borderRadius = "50%";
       if (symbol === "diamond") mark.style.transform = "rotate(45deg) scale(0.8)";
       item.append(mark, document.createTextNode(label));
@@ -101,8 +147,13 @@ function render({ model, el }) {
   }
 
   function draw() {
+    watchBox();
     const width = Math.max(50, root.clientWidth);
-    const height = model.get("height");
+    let height = model.get("height");
+    if (!height) {
+      const b = el.closest(".clsim-fig");
+      height = Math.max(80, (b ? b.clientHeight : 400) - head.offsetHeight - 4);
+    }
     const ratio = window.devicePixelRatio || 1;
     if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
       canvas.width = Math.round(width * ratio);
@@ -111,12 +162,15 @@ function render({ model, el }) {
     }
     const ctx = canvas.getContext("2d");
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, width, height);
     const [x0, x1, y0, y1] = model.get("bounds");
     const pad = 8;
-    const scale = Math.min((width - 2 * pad) / Math.max(1e-9, x1 - x0), (height - 2 * pad) / Math.max(1e-9, y1 - y0));
+    // district labels sit above the top row of clusters: keep a line of text free there
+    const padTop = model.get("labels").length ? Math.round(model.get("font_size") * 1.1) + pad : pad;
+    const scale = Math.min((width - 2 * pad) / Math.max(1e-9, x1 - x0), (height - pad - padTop) / Math.max(1e-9, y1 - y0));
     const ox = (width - scale * (x1 - x0)) / 2 - scale * x0;
-    const oy = (height - scale * (y1 - y0)) / 2 + scale * y1;
+    const oy = padTop + (height - padTop - pad - scale * (y1 - y0)) / 2 + scale * y1;
     transform = { scale, ox, oy };
     const X = (x) => ox + scale * x;
     const Y = (y) => oy - scale * y;
@@ -232,7 +286,7 @@ function render({ model, el }) {
   for (const name of ["height", "bounds", "groups", "labels"]) model.on(`change:${name}`, schedule);
   canvas.addEventListener("mousemove", hover);
   canvas.addEventListener("mouseleave", () => { tip.style.display = "none"; });
-  const observer = new ResizeObserver(schedule);
+  observer = new ResizeObserver(schedule);
   observer.observe(root);
   return () => observer.disconnect();
 }
