@@ -64,6 +64,6 @@ def test_the_budget_and_cancel_stop_new_runs_and_a_rerun_resumes(tmp_path):
     full = room_experiment(out, scenario(), values, seeds=2, on_update=lambda u: seen.append(u.done))
     assert full.done == full.planned == 10 and full.stopped == ""
     assert seen[0] == part.done  # the finished runs came back from the store first
-    kept = part.runs.set_index("run_id")["final_learning"]
-    again = full.runs.set_index("run_id")["final_learning"]
+    kept = part.runs.set_index("run_id")["learning_gain"]
+    again = full.runs.set_index("run_id")["learning_gain"]
     assert (again.loc[kept.index] == kept).all()

@@ -12,7 +12,10 @@ educators they are. This module converts, reading tables only:
   the ends of its interval;
 * divided by the schools of the placement area, that is *leaders per school*; divided
   by the educators there (teachers and principals of those schools plus the leaders),
-  the *share of educators*.
+  the *share of educators*;
+* where the series also keep ``educators_engaged``, the engaged share of the local
+  teachers and principals at the same month, interpolated the same way: how much of the
+  profession is engaged when the system tips.
 
 Alumni in policy and enabler roles leave schools but stay in the system; they are
 counted, because the critical mass of seed 002 is about leaders in the system, not in
@@ -48,6 +51,9 @@ class LeaderCounts:
     share_high: float
     schools: float
     educators: float
+    engaged: float = float("nan")
+    engaged_low: float = float("nan")
+    engaged_high: float = float("nan")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (JSON-ready)."""
@@ -67,7 +73,13 @@ class LeaderCounts:
             f"{self.per_school:.2f} a school of the placement area"
             f"{rng(self.per_school_low, self.per_school_high, '.2f')}, "
             f"{self.share_of_educators:.1%} of its educators"
-            f"{rng(self.share_low, self.share_high, '.1%')}."
+            f"{rng(self.share_low, self.share_high, '.1%')}"
+            + (
+                f"; {self.engaged:.0%} of local teachers and principals engaged"
+                f"{rng(self.engaged_low, self.engaged_high, '.0%')}."
+                if math.isfinite(self.engaged)
+                else "."
+            )
         )
 
 
@@ -91,10 +103,17 @@ def leaders_by_level(
     last = at.sort_values("month").groupby("run_id").tail(1)
     last = last.assign(leaders=last["fellows_active"] + last["alumni_active"])
     merged = last.merge(table[["run_id", lever]], on="run_id", how="inner")
-    grouped = merged.groupby(lever)["leaders"]
-    return pd.DataFrame(
-        {"value": grouped.mean().index.to_numpy(float), "leaders": grouped.mean().to_numpy(), "n": grouped.size().to_numpy()}
+    grouped = merged.groupby(lever)
+    out = pd.DataFrame(
+        {
+            "value": grouped["leaders"].mean().index.to_numpy(float),
+            "leaders": grouped["leaders"].mean().to_numpy(),
+            "n": grouped["leaders"].size().to_numpy(),
+        }
     )
+    if "educators_engaged" in merged:
+        out["engaged"] = grouped["educators_engaged"].mean().to_numpy()
+    return out
 
 
 def critical_mass_in_leaders(
@@ -124,6 +143,12 @@ def critical_mass_in_leaders(
         return float(np.interp(v, xs, ys, left=np.nan, right=np.nan))
 
     lead, lo, hi = at(critical_mass), at(interval[0]), at(interval[1])
+    if "engaged" in levels:
+        e = levels["engaged"].to_numpy(float)
+        eng = [float(np.interp(v, xs, e, left=np.nan, right=np.nan)) if math.isfinite(v) else float("nan")
+               for v in (critical_mass, interval[0], interval[1])]
+    else:
+        eng = [float("nan")] * 3
 
     def per(v: float) -> float:
         return v / schools if schools > 0 and math.isfinite(v) else float("nan")
@@ -143,5 +168,8 @@ def critical_mass_in_leaders(
         share_low=share(lo),
         share_high=share(hi),
         schools=float(schools),
+        engaged=eng[0],
+        engaged_low=eng[1],
+        engaged_high=eng[2],
         educators=float(educators),
     )

@@ -37,6 +37,8 @@ from typing import Any
 
 import numpy as np
 
+from simulator import jsonio
+
 from ..scenario import Scenario, load_scenario
 
 __all__ = [
@@ -167,7 +169,7 @@ class SettingsCurve:
 def variant_key(overrides: dict[str, Any], lever: str = LEVER) -> str:
     """Canonical key of a set of overrides, the lever itself left out."""
     rest = {k: v for k, v in overrides.items() if k != lever}
-    return json.dumps(rest, sort_keys=True, separators=(",", ":"), default=str)
+    return jsonio.dumps(rest, sort_keys=True, separators=(",", ":"), default=str)
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,7 @@ def _fingerprint(content: str) -> str:
                 if isinstance(v, int | float) and math.isfinite(float(v))
             ]
         )
-    return hashlib.sha256(json.dumps(readings).encode()).hexdigest()[:16]
+    return hashlib.sha256(jsonio.dumps(readings).encode()).hexdigest()[:16]
 
 
 def model_fingerprint(scenario: Scenario) -> str:
@@ -243,7 +245,7 @@ def model_fingerprint(scenario: Scenario) -> str:
     a fixed seed), rounded to 9 decimals. Any change of the dynamics changes it; a
     comment does not. It takes about a tenth of a second and is memoised.
     """
-    return _fingerprint(json.dumps(scenario.to_dict(), sort_keys=True))
+    return _fingerprint(jsonio.dumps(scenario.to_dict(), sort_keys=True))
 
 
 def cache_key(scenario: Scenario) -> dict[str, Any]:
@@ -389,7 +391,7 @@ def precompute(
         "curves": curves,
     }
     tmp_file = target.with_name(f".{target.name}.tmp")
-    tmp_file.write_text(json.dumps(payload, indent=1), encoding="utf-8")
+    tmp_file.write_text(jsonio.dumps(payload, indent=1), encoding="utf-8")
     os.replace(tmp_file, target)
     return target
 

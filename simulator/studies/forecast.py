@@ -3,7 +3,7 @@
 The dashboard's critical-mass meter reads P(transformed) for the run on screen: the
 share of *futures* of the model, continued from the run's state at this month with fresh
 random draws, that end in the transformed regime (:class:`~simulator.analysis.tipping.Regime`,
-by default ``final_learning >= 0.55``). It is the model's own answer to "if we carry on
+by default ``learning_gain >= 0.10``). It is the model's own answer to "if we carry on
 from here, does this system tip?", conditioned on everything the run has become (who is
 engaged, where, with what trust and purpose), not only on its settings; nothing in it is
 typed in.
@@ -15,7 +15,8 @@ scenario's length; its summary outcomes come from :func:`simulator.runner.summar
 over the run's recorded months up to the fork followed by the future's months, so
 "transformed" means exactly what it means in a sweep.
 
-Only the ``final_*`` outcomes (means over the last :data:`FINAL_WINDOW` months) can
+Only the ``final_*`` outcomes (means over the last :data:`FINAL_WINDOW` months) and
+``learning_gain`` (the same against month 0, which the history holds) can
 define the regime of a forecast: indicators are computed in that window only.
 
 Cost: ``futures x (steps - month)`` model steps, about 2 s for ten futures from year 5
@@ -166,9 +167,10 @@ def future_outcome(
     model's), so the same future can be simulated anywhere, alone or in a batch.
     """
     regime = regime or Regime()
-    if not regime.outcome.startswith("final_"):
+    if not (regime.outcome.startswith("final_") or regime.outcome == "learning_gain"):
         raise ValueError(
-            f"a forecast reads outcomes of the final year (final_*); found {regime.outcome!r}"
+            "a forecast reads outcomes of the final year (final_*, or learning_gain: the final "
+            f"year against month 0); found {regime.outcome!r}"
         )
     month = int(getattr(model, "month", len(history) - 1))
     base = int(getattr(model, "seed", 0) if seed is None else seed)

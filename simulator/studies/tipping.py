@@ -30,7 +30,7 @@ from .common import (
 __all__ = ["tipping_study", "LEADER_SERIES"]
 
 #: Monthly series the main tipping sweep keeps (yearly) to give the critical mass in people.
-LEADER_SERIES = ("fellows_active", "alumni_active")
+LEADER_SERIES = ("fellows_active", "alumni_active", "educators_engaged")
 
 
 def _critical_mass_in_people(
