@@ -10,7 +10,12 @@ import pytest
 
 from simulator.analysis.patterns import PATTERNS
 from simulator.scenario.ranges import plausible_ranges
-from simulator.studies.robustness import render_markdown, robustness_design, robustness_study, summarise_robustness
+from simulator.studies.robustness import (
+    render_markdown,
+    robustness_design,
+    robustness_study,
+    summarise_robustness,
+)
 from simulator.sweep.store import read_results
 
 TINY = Path(__file__).parent / "data" / "sweeps" / "tiny.yaml"
