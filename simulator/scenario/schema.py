@@ -438,11 +438,11 @@ class Dynamics(Strict):
         (0.08, 0.3), _JUDGEMENT,
     )
     practice_trust_needed: Unit = unit(
-        0.45,
+        0.5,
         "Trust at which a teacher opens the classroom to new practice: practice change is gated by "
         "trust, rising from none at 0.1 below this to full at 0.1 above (seeds 000, 003: trust and "
         "relationships come before collaboration on practice).",
-        (0.35, 0.55), _JUDGEMENT + "; around the initial trust of fellows (0.5), above locals' (0.35)",
+        (0.35, 0.55), "around the initial trust of fellows (0.5), above locals' (0.35): locals collaborate on practice once trust has grown; judgement",
     )
     learning_lag_months: float = ranged(
         6.0, 1.0, 120.0, "Months for learning to close most of the gap to what practice supports.",
@@ -454,11 +454,11 @@ class Dynamics(Strict):
         (0.02, 0.08), _JUDGEMENT + "; a technical push fades within one to three years",
     )
     persuasion_ceiling: Unit = unit(
-        0.6,
+        0.5,
         "Purpose that coaching or seeing evidence of success can build on their own (below the "
         "commitment level): commitment comes from acting together with others (seed 000: shared "
         "meaning-making), not from training or being shown results.",
-        (0.5, 0.7), "above the leader level 0.5, below the commitment level",
+        (0.5, 0.7), "from the leader level 0.5 (the default: evidence and training make leaders, not committed ones) to well below the commitment level",
     )
     coaching_gain: Unit = unit(
         0.04, "Monthly growth of purpose, capacity and practice per unit of coaching intensity.",
