@@ -95,7 +95,7 @@ STOP_AT_YEAR_6: dict[str, Any] = {
 #: Pattern number -> the knock-out whose counter-scenario must make its check fail.
 COUNTERS: dict[int, str] = {
     1: "mechanisms.reinforcement",
-    2: "mechanisms.collectives_spread",
+    2: "mechanisms.reinforcement",
     3: "mechanisms.inertia",
     4: "mechanisms.collective_learning",
     5: "mechanisms.reinforcement",
