@@ -356,6 +356,8 @@ class SocialNetwork:
     cluster: NDArray[np.int32] = field(repr=False)
     district: NDArray[np.int32] = field(repr=False)
     collective: sp.csr_matrix = field(repr=False, default=None)
+    entry_run: NDArray[np.int32] | None = field(repr=False, default=None)
+    _cross: tuple[NDArray[np.int64], NDArray[np.int64]] | None = field(repr=False, default=None)
 
     @property
     def n_ties(self) -> int:
@@ -363,15 +365,30 @@ class SocialNetwork:
         return int((self.indices.size + self.collective.nnz) // 2)
 
     def weights(self, gates: NDArray[np.float64], membership: NDArray[np.float64]) -> sp.csr_matrix:
-        """The gated weight matrix ``W`` for layer gates (L,) and memberships (L, n)."""
-        data = gates[self.layer] * membership[self.layer, self.row] * membership[self.layer, self.indices]
+        """The gated weight matrix ``W`` for layer gates and memberships (L, n).
+
+        ``gates`` is one weight a layer (L,), or, for an ensemble of runs laid side by side
+        (``simulator.ensemble``), one row a run (runs, L) read through ``entry_run``.
+        """
+        g = gates[self.layer] if gates.ndim == 1 else gates[self.entry_run, self.layer]
+        data = g * membership[self.layer, self.row] * membership[self.layer, self.indices]
         return sp.csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
 
     def cross_cluster(self, W: sp.csr_matrix) -> sp.csr_matrix:
-        """``W`` restricted to ties between agents of two different clusters (both in one)."""
-        a, b = self.cluster[self.row], self.cluster[self.indices]
-        keep = (a >= 0) & (b >= 0) & (a != b)
-        return sp.csr_matrix((W.data * keep, self.indices, self.indptr), shape=(self.n, self.n))
+        """``W`` restricted to ties between agents of two different clusters (both in one).
+
+        Only those entries are stored (the others would be zeros that add nothing to a
+        product), so the product over them costs a fraction of one over ``W``; which
+        entries they are is fixed at build and found once.
+        """
+        if self._cross is None:
+            a, b = self.cluster[self.row], self.cluster[self.indices]
+            keep = (a >= 0) & (b >= 0) & (a != b)
+            indptr = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(self.row[keep], minlength=self.n), out=indptr[1:])
+            self._cross = (np.flatnonzero(keep), indptr.astype(self.indptr.dtype))
+        pos, indptr = self._cross
+        return sp.csr_matrix((W.data[pos], self.indices[pos], indptr), shape=(self.n, self.n))
 
     def to_networkx(self, active: NDArray[np.bool_] | None = None) -> nx.Graph:
         """A networkx graph for analysis and drawing.

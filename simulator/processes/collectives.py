@@ -261,8 +261,9 @@ def update_collectives(
     ownership = state.ownership.copy()
     ownership[new | (started_programme & ~state.collective_on)] = share[new | (started_programme & ~state.collective_on)]
     target = np.where(origin == CollectiveOrigin.MANDATED, share, 1.0)
-    if levers.collective_mode == "imposed":
-        target = np.where(origin == CollectiveOrigin.PROGRAMME, 0.0, target)
+    imposed = np.asarray(levers.collective_mode) == "imposed"  # per cluster in an ensemble
+    if imposed.any():
+        target = np.where(imposed & (origin == CollectiveOrigin.PROGRAMME), 0.0, target)
     ownership = np.where(on, ownership + dyn.ownership_rate * (target - ownership), ownership)
 
     own_eff = np.ones(n_c) if not mech.ownership else ownership

@@ -117,7 +117,10 @@ def threshold_rule(
     if self_supported is not None:
         supported_new = supported_new | self_supported
         supported_keep = supported_keep | self_supported
-    stochastic = 0.0 < engage_probability < 1.0 or 0.0 < disengage_probability < 1.0 or burnout > 0.0
+    ep, dp = np.asarray(engage_probability), np.asarray(disengage_probability)
+    stochastic = bool(
+        np.any((0.0 < ep) & (ep < 1.0)) or np.any((0.0 < dp) & (dp < 1.0)) or np.any(np.asarray(burnout) > 0.0)
+    )
     if stochastic and uniform is None:
         raise ValueError("threshold_rule needs `uniform` draws when probabilities are in (0, 1)")
     if uniform is None:
@@ -173,7 +176,7 @@ def update_engagement(
         self_supported=self_supported,
         engage_probability=dyn.engage_probability,
         disengage_probability=dyn.disengage_probability,
-        burnout=min(dyn.burnout, dyn.disengage_probability),
+        burnout=np.minimum(dyn.burnout, dyn.disengage_probability),
         hysteresis=dyn.hysteresis,
         uniform=uniform,
         eligible=state.active,
