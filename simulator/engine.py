@@ -44,7 +44,7 @@ from numpy.typing import NDArray
 from .layout import Layout, build_layout
 from .levers import Levers
 from .network import SocialNetwork, build_network
-from .population import initial_state
+from .population import draw_people, initial_state
 from .processes.aggregate import Aggregates, neighbour_aggregates
 from .processes.careers import advance_careers
 from .processes.collectives import Collectives, collective_view, update_collectives
@@ -54,9 +54,9 @@ from .processes.inertia import apply_inertia
 from .processes.influence import update_beliefs
 from .processes.learning import update_learning
 from .processes.practice import update_practice
-from .processes.support import update_support
+from .processes.support import support_of, update_support
 from .processes.ties import layer_gates, layer_membership
-from .processes.turnover import apply_turnover
+from .processes.turnover import apply_turnover, leavers, replace_people
 from .scenario import Scenario
 from .state import CLUSTER_ARRAYS, State
 from .strategies import levers_for
@@ -392,14 +392,23 @@ class Engine:
         sc = self.config
         if self.n_runs == 1:
             return apply_turnover(self.state, self.dynamics, sc.population, sc.recruit, u_career, self.runs[0].rng)
-        out = []
+        # who leaves: one pass over every run; what newcomers are like: each run's own
+        # draws from its own generator, run by run (as each run alone draws them)
+        state = self.state
+        leaving = leavers(state, sc.dynamics, u_career)
+        if leaving.size == 0:
+            return leaving
+        cut = np.searchsorted(leaving, self.index.agent_start)
+        parts: list[dict[str, NDArray[np.float64]]] = []
         for k, r in enumerate(self.runs):
-            a, b = int(self.index.agent_start[k]), int(self.index.agent_start[k + 1])
-            view = self.run_state(k, places="engine")
-            new = apply_turnover(view, sc.dynamics, r.scenario.population, r.scenario.recruit, u_career[a:b], r.rng)
-            if new.size:
-                out.append(new + a)
-        return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+            mine = leaving[cut[k] : cut[k + 1]]
+            if mine.size:
+                rec = r.scenario.recruit
+                parts.append(draw_people(state.role[mine], np.zeros(mine.size, dtype=bool), r.scenario.population,
+                                         rec.selection_purpose, rec.selection_capacity, r.rng))
+        people = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+        replace_people(state, leaving, people, sc.population)
+        return leaving
 
     def step(self) -> tuple[NDArray[np.int64], NDArray[np.int64] | None]:
         """Advance every run by one month (the order of ``docs/ODD.md``, section 3).
@@ -424,12 +433,14 @@ class Engine:
         )
         self.refresh_weights(force=graduated)
         agg = self.compute_aggregates()
-        update_beliefs(state, agg, self.collectives, dyn, mech, pop.baseline_learning)
+        # institutional support changes only in the last process: read it once
+        support = support_of(state) if mech.institutional_support else None
+        update_beliefs(state, agg, self.collectives, dyn, mech, pop.baseline_learning, support)
         apply_development(state, self.levers, dyn, self.n_schools, pop.baseline_practice)
-        update_engagement(state, agg, self.collectives, dyn, mech, u_engage)
+        update_engagement(state, agg, self.collectives, dyn, mech, u_engage, support)
         update_practice(state, agg, self.collectives, self.levers, dyn, mech, pop.baseline_practice, pop.baseline_learning)
         update_learning(state, self.levers, pop, dyn)
-        apply_inertia(state, dyn, mech, pop)
+        apply_inertia(state, dyn, mech, pop, support)
         update_support(state, dyn, mech, self.has_state_level)
         self.aggregates = agg
         self.month += 1

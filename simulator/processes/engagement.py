@@ -144,6 +144,7 @@ def update_engagement(
     dyn: Dynamics,
     mech: Mechanisms,
     uniform: FloatArray,
+    support: FloatArray | None = None,
 ) -> None:
     """One month of engagement for the whole population (see module docstring).
 
@@ -154,9 +155,13 @@ def update_engagement(
         dyn: dynamics parameters.
         mech: mechanism switches.
         uniform: one U[0, 1) draw per agent from the run's generator.
+        support: :func:`~simulator.processes.support.support_of`, when the caller has it.
     """
     readiness = (state.purpose + state.agency + state.trust) / 3.0
-    support = support_of(state) if mech.institutional_support else 0.0
+    if not mech.institutional_support:
+        support = 0.0
+    elif support is None:
+        support = support_of(state)
     theta = effective_threshold(
         state.threshold, readiness, dyn.threshold_sensitivity, support, dyn.support_threshold_relief
     ) * (1.0 - dyn.collective_threshold_relief * np.minimum(1.0, collectives.owned))
