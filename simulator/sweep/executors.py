@@ -22,7 +22,8 @@ runs at once (``ScenarioTarget.run_batch``: the ensemble engine, ``simulator.ens
 runs each batch in one vectorised state, with every run's outcomes equal to the run made
 alone; other targets run a batch one run after another. The batch size is chosen
 automatically from the memory estimate of one run (``ScenarioTarget.batch_size``; at most
-``simulator.ensemble.MAX_BATCH`` runs), or set with ``batch``; ``chunk_size`` is a floor.
+``simulator.ensemble.MAX_BATCH`` runs), or set with ``batch`` or the environment variable
+``CLSIM_BATCH`` (``CLSIM_BATCH=1`` runs every run alone); ``chunk_size`` is a floor.
 Results still come back one outcome a run, so the store writes one row a run and a
 resumed sweep runs exactly the missing run ids.
 """
@@ -94,8 +95,19 @@ def run_chunk(target: Target, tasks: Sequence[RunTask], workers: int = 1) -> lis
     return out
 
 
+#: Environment variable that fixes the runs per batch (``1``: every run alone).
+BATCH_ENV = "CLSIM_BATCH"
+
+
 def batch_size_for(target: Target, workers: int = 1, batch: int | None = None, floor: int = 1) -> int:
-    """Runs a worker takes at once: ``batch``, or the target's own choice, at least ``floor``."""
+    """Runs a worker takes at once: ``batch``, ``$CLSIM_BATCH``, or the target's own choice; at least ``floor``."""
+    import os
+
+    raw = os.environ.get(BATCH_ENV, "").strip()
+    if batch is None and raw:
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValueError(f"{BATCH_ENV} must be a whole number of runs >= 1; found {raw[:20]!r}")
+        batch = int(raw)
     if batch is None:
         choose = getattr(target, "batch_size", None)
         batch = choose(workers) if choose is not None else 1
