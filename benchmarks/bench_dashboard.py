@@ -49,8 +49,8 @@ def _scenario(overrides: dict):
     return base.with_overrides(overrides) if overrides else base
 
 
-def bench_server(steps: int, warmup: int) -> None:
-    """Step-plus-redraw latency measured in-process."""
+def bench_server(steps: int, warmup: int, sizes: dict | None = None) -> dict[str, dict[str, float]]:
+    """Step-plus-redraw latency measured in-process; returns medians (ms) by size label."""
     import ipyvuetify as v
     import solara
 
@@ -60,7 +60,8 @@ def bench_server(steps: int, warmup: int) -> None:
     from simulator.dashboard.views import DashboardViews
 
     print("server side (solara.render, no browser): one click on Step")
-    for label, overrides in SIZES.items():
+    measured: dict[str, dict[str, float]] = {}
+    for label, overrides in (SIZES if sizes is None else sizes).items():
         scenario = _scenario(overrides)
         started = time.perf_counter()
         session = DashboardSession(ScenarioCatalogue(preloaded={label: scenario}))
@@ -93,6 +94,13 @@ def bench_server(steps: int, warmup: int) -> None:
         print(f"    step + redraw (click)  {_summary(clicks)}")
         print(f"    model step only        {_summary(model_only)}")
         print(f"    views update only      {_summary(views_only)}")
+        measured[label] = {
+            "slots": float(session.n_agents),
+            "click_ms": statistics.median(clicks),
+            "model_step_ms": statistics.median(model_only),
+            "views_ms": statistics.median(views_only),
+        }
+    return measured
 
 
 def bench_browser(steps: int, warmup: int) -> None:
