@@ -132,13 +132,14 @@ def render(f: dict[str, Any]) -> str:
         "",
         f"Alone, a run goes at {runs['runs_per_s_single']:.2f} runs a second. A batch saves the fixed cost "
         "of each numpy call (paid once for the batch instead of once a run) but not the work per agent: at "
-        "this size a month of one run is already mostly whole-array passes, and each run still computes "
-        "its own indicators every month (about 90 means over its own arrays, which must be summed exactly "
-        "as a run alone sums them) and draws its own newcomers. So a batch is worth about what the table "
+        "this size a month of one run is already mostly whole-array passes over its agents, which a batch "
+        "does not shorten, and each run still finishes its own indicators every month (the batch computes "
+        "the per-agent arrays once, but every mean must be summed over the run's own values exactly as a run "
+        "alone sums them) and draws its own newcomers from its own generator. So a batch is worth about what the table "
         "shows, not the tenfold the issue hoped for; the cost of a batch grows linearly with its runs "
         "(with its agents), and the batch size is capped by the memory estimate "
-        "(`simulator.scenario.size`) and at "
-        "120,000 agent slots, past which larger batches stop paying.",
+        f"(`simulator.scenario.size`) and at {runs.get('max_batch_agents', 0):,} agent slots, past which "
+        "a batch's arrays leave the processor's caches and larger batches stop paying.",
         "",
         "## Reproduce",
         "",

@@ -190,7 +190,7 @@ def slope(curve: list[dict], x: str, y: str) -> float:
 
 def bench_runs(quick: bool) -> dict:
     """Runs a second of comprehensive.yaml: one at a time and in the ensemble engine."""
-    from simulator.ensemble import auto_batch_size, run_ensemble
+    from simulator.ensemble import MAX_BATCH_AGENTS, auto_batch_size, run_ensemble
     from simulator.runner import run_scenario
     from simulator.scenario import load_scenario
 
@@ -211,7 +211,7 @@ def bench_runs(quick: bool) -> dict:
         for a, b in zip(single, together[:n_single], strict=True)
     )
     by_batch = []
-    for b in ([2] if quick else [1, 4, 16]):
+    for b in ([2] if quick else [1, 4, 12]):
         t0 = time.perf_counter()
         run_ensemble([sc] * b, seeds[:b] if b <= len(seeds) else list(range(b)), steps)
         by_batch.append({"batch": b, "runs_per_s": b / (time.perf_counter() - t0)})
@@ -220,6 +220,7 @@ def bench_runs(quick: bool) -> dict:
         "slots": int(estimate_slots(sc)),
         "months": int(steps or sc.meta.steps),
         "batch": batch,
+        "max_batch_agents": MAX_BATCH_AGENTS,
         "runs_per_s_single": 1.0 / t_single,
         "runs_per_s_ensemble": 1.0 / t_ens,
         "ensemble_speedup": t_single / t_ens,
