@@ -323,11 +323,15 @@ def main() -> None:
     parser.add_argument("--skip-dashboard", action="store_true")
     parser.add_argument("--baseline-ref", default=BASELINE_REF, help="git commit of 'today's path' ('' to skip)")
     parser.add_argument("--write-docs", action="store_true", help="regenerate docs/performance.md")
+    parser.add_argument("--render-docs", type=Path, help="only regenerate the docs from a saved performance.json")
     parser.add_argument("--size-child", help=argparse.SUPPRESS)
     parser.add_argument("--steps", type=int, default=120, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.size_child:
         size_child(args.size_child, args.steps)
+        return
+    if args.render_docs:
+        write_docs(json.loads(args.render_docs.read_text()), ROOT / "docs" / "performance.md")
         return
 
     fig: dict = {"machine": machine(), "quick": args.quick}
