@@ -51,8 +51,8 @@ def _summary(values_ms: list[float]) -> str:
     return f"median {statistics.median(values):7.1f} ms   p90 {p90:7.1f} ms   (n={len(values)})"
 
 
-def bench_server(steps: int, warmup: int) -> None:
-    """Step-plus-redraw latency measured in-process."""
+def bench_server(steps: int, warmup: int, sizes: dict | None = None) -> dict[str, dict[str, float]]:
+    """Step-plus-redraw latency measured in-process; returns medians (ms) by size label."""
     import ipyvuetify as v
     import solara
 
@@ -64,7 +64,8 @@ def bench_server(steps: int, warmup: int) -> None:
 
     os.environ.setdefault("CLSIM_FORECAST_PROCESSES", "0")
     print("server side (solara.render, no browser): one click on Step")
-    for label, path in SIZES.items():
+    measured: dict[str, dict[str, float]] = {}
+    for label, path in (SIZES if sizes is None else sizes).items():
         scenario = load_scenario(path)
         started = time.perf_counter()
         session = DashboardSession(ScenarioCatalogue(preloaded={label: scenario}))
@@ -101,6 +102,13 @@ def bench_server(steps: int, warmup: int) -> None:
         print(f"    step + redraw (click)  {_summary(clicks)}")
         print(f"    model step only        {_summary(model_only)}")
         print(f"    views update only      {_summary(views_only)}")
+        measured[label] = {
+            "slots": float(session.n_agents),
+            "click_ms": statistics.median(clicks),
+            "model_step_ms": statistics.median(model_only),
+            "views_ms": statistics.median(views_only),
+        }
+    return measured
 
 
 def _open(browser, url: str, presenter: bool):

@@ -18,31 +18,15 @@ from typing import Any
 
 import mesa
 import numpy as np
-import scipy.sparse as sp
 
 from ._compat import mesa_model_kwargs
 from .agents import AGENT_CLASSES, EducationAgent
+from .engine import Engine, build_run
 from .indicators import INDICATORS, compute_indicators, school_means
-from .layout import Layout, build_layout
-from .levers import Levers
-from .network import SocialNetwork, build_network
-from .population import initial_state
-from .processes.aggregate import Aggregates, neighbour_aggregates
-from .processes.careers import advance_careers
-from .processes.collectives import Collectives, collective_view, update_collectives
-from .processes.development import apply_development
-from .processes.engagement import update_engagement
-from .processes.inertia import apply_inertia
-from .processes.influence import update_beliefs
-from .processes.learning import update_learning
-from .processes.practice import update_practice
-from .processes.support import update_support
-from .processes.ties import layer_gates, layer_membership
-from .processes.turnover import apply_turnover
+from .layout import Layout
+from .network import SocialNetwork
 from .roles import Role
 from .scenario import Scenario, load_scenario
-from .state import State
-from .strategies import levers_for
 
 __all__ = ["EducationModel"]
 
@@ -79,25 +63,13 @@ class EducationModel(mesa.Model):
         if params:
             scenario = scenario.with_overrides({k.replace("__", "."): v for k, v in params.items()})
         self.config: Scenario = scenario  # not `scenario`: Mesa 3.5 owns that name
-        self.month = 0
-        self.rng_sim = np.random.default_rng(self.seed)
-
-        self.layout: Layout = build_layout(scenario, self.rng_sim)
-        self.network: SocialNetwork = build_network(scenario, self.layout, self.rng_sim)
-        self.state: State = initial_state(scenario, self.layout, self.rng_sim)
-        self._fellow_clusters = np.zeros(self.layout.n_clusters, dtype=bool)
-        self._fellow_clusters[np.unique(self.layout.fellow_school // self.layout.schools_per_cluster)] = True
-        self._has_state_level = self.layout.state_officials.size > 0
-        self._weights_key: tuple | None = None
-        self.W: sp.csr_matrix | None = None
-        self.levers: Levers = levers_for(scenario, 0, self._fellow_clusters)
-        self.collectives: Collectives = collective_view(
-            self.state, self.levers, scenario.mechanisms, scenario.dynamics.collective_quorum, None,
-            scenario.dynamics.collective_core if scenario.mechanisms.reinforcement else 0.0,
-        )
-        self.aggregates: Aggregates | None = None
-        self._refresh_weights(force=True)
-        self.aggregates = self._aggregates()
+        # the monthly step lives in simulator.engine (shared with the ensemble of runs)
+        run = build_run(scenario, self.seed)
+        self.engine = Engine([run])
+        self.layout: Layout = run.layout
+        self.network: SocialNetwork = run.network
+        self._fellow_clusters = self.engine.fellow_clusters_of[0]
+        self._has_state_level = self.engine.has_state_level
 
         self.use_agents = agents
         self.agent_of: dict[int, EducationAgent] = {}
@@ -140,54 +112,25 @@ class EducationModel(mesa.Model):
 
     # -- dynamics -------------------------------------------------------------------
 
-    def _refresh_weights(self, force: bool = False) -> None:
-        key = self.levers.key()
-        if force or key != self._weights_key:
-            gates = layer_gates(self.levers, self.config.network, self.config.mechanisms)
-            self.W = self.network.weights(gates, layer_membership(self.state))
-            self.W_cross = self.network.cross_cluster(self.W)
-            self._weights_key = key
-
-    def _aggregates(self) -> Aggregates:
-        return neighbour_aggregates(
-            self.W,
-            self.state,
-            self.config.population.baseline_learning,
-            collective_ties=self.network.collective,
-            collective_member=self.collectives.member,
-            cluster_quality=self.collectives.cluster_quality,
-            cross_cluster=self.W_cross,
-        )
+    # The engine's current values, under the names the model has always had.
+    rng_sim = property(lambda self: self.engine.runs[0].rng, doc="The run's generator.")
+    month = property(lambda self: self.engine.month, doc="Months simulated.")
+    state = property(
+        lambda self: self.engine.state,
+        lambda self, value: setattr(self.engine, "state", value),
+        doc="The state arrays (:class:`simulator.state.State`).",
+    )
+    levers = property(lambda self: self.engine.levers, doc="This month's levers.")
+    collectives = property(lambda self: self.engine.collectives, doc="This month's collectives.")
+    aggregates = property(lambda self: self.engine.aggregates, doc="This month's neighbour aggregates.")
+    W = property(lambda self: self.engine.W, doc="The gated tie-weight matrix.")
+    W_cross = property(lambda self: self.engine.W_cross, doc="``W`` over ties between clusters.")
 
     def step(self) -> None:
         """Advance the system by one month (the order of ``docs/ODD.md``, section 3)."""
-        sc, state, month = self.config, self.state, self.month
-        dyn, pop, mech = sc.dynamics, sc.population, sc.mechanisms
-        u_career = self.rng_sim.random(state.n_agents)
-        u_engage = self.rng_sim.random(state.n_agents)
-        u_cluster = self.rng_sim.random(state.n_clusters)
-        changed, graduated = advance_careers(state, month, sc.recruit, pop, u_career)
-        if mech.turnover:
-            newcomers = apply_turnover(state, dyn, pop, sc.recruit, u_career, self.rng_sim)
-            if newcomers.size:
-                changed = np.concatenate([changed, newcomers])
+        changed, newcomers = self.engine.step()
         if changed.size and self.use_agents:
-            self._sync_agents(changed, renewed=newcomers if mech.turnover else None)
-        self.levers = levers_for(sc, month, self._fellow_clusters)
-        self.collectives = update_collectives(
-            state, self.aggregates, self.levers, dyn, mech, self.layout.cluster_district, u_cluster
-        )
-        self._refresh_weights(force=graduated)
-        agg = self._aggregates()
-        update_beliefs(state, agg, self.collectives, dyn, mech, pop.baseline_learning)
-        apply_development(state, self.levers, dyn, self.layout.n_schools, pop.baseline_practice)
-        update_engagement(state, agg, self.collectives, dyn, mech, u_engage)
-        update_practice(state, agg, self.collectives, self.levers, dyn, mech, pop.baseline_practice, pop.baseline_learning)
-        update_learning(state, self.levers, pop, dyn)
-        apply_inertia(state, dyn, mech, pop)
-        update_support(state, dyn, mech, self._has_state_level)
-        self.aggregates = agg
-        self.month += 1
+            self._sync_agents(changed, renewed=newcomers)
         if self.collect:
             self._collect()
 

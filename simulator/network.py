@@ -78,32 +78,39 @@ N_LAYERS = len(Layer)
 
 
 class _EdgeList:
-    """Accumulates undirected edges (i, j, layer) as index arrays."""
+    """Accumulates undirected edges (i, j, layer) as index arrays, one batch per ``add``.
+
+    Each ``add`` is one batch: its self-loops are dropped and every tie is stored once,
+    as (min, max); a tie repeated *within* a batch counts once, a tie drawn by two
+    batches counts twice (both are kept). Deduplication is deferred to
+    :func:`_csr_entries`, which does it for all batches in one sort.
+    """
 
     def __init__(self) -> None:
         self.rows: list[NDArray[np.int64]] = []
         self.cols: list[NDArray[np.int64]] = []
-        self.layers: list[NDArray[np.int8]] = []
+        self.layers: list[int] = []
 
     def add(self, i: NDArray[np.int64], j: NDArray[np.int64], layer: Layer) -> None:
         i = np.asarray(i, dtype=np.int64).ravel()
         j = np.asarray(j, dtype=np.int64).ravel()
         keep = i != j
-        i, j = i[keep], j[keep]
-        # store each undirected tie once, as (min, max), deduplicated within the layer
-        lo, hi = np.minimum(i, j), np.maximum(i, j)
-        if lo.size:
-            pairs = np.unique(np.stack([lo, hi], axis=1), axis=0)
-            lo, hi = pairs[:, 0], pairs[:, 1]
-        self.rows.append(lo)
-        self.cols.append(hi)
-        self.layers.append(np.full(lo.size, int(layer), dtype=np.int8))
+        if not keep.all():
+            i, j = i[keep], j[keep]
+        self.rows.append(np.minimum(i, j))
+        self.cols.append(np.maximum(i, j))
+        self.layers.append(int(layer))
 
-    def arrays(self) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int8]]:
-        if not self.rows:
+    def batches(self, layers: set[int] | None = None) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int8]]:
+        """(lo, hi, batch index, layer of each batch) of the batches in ``layers`` (all by default)."""
+        chosen = [k for k, lay in enumerate(self.layers) if layers is None or lay in layers]
+        if not chosen:
             empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0, dtype=np.int8)
-        return np.concatenate(self.rows), np.concatenate(self.cols), np.concatenate(self.layers)
+            return empty, empty, empty, np.zeros(0, dtype=np.int8)
+        lo = np.concatenate([self.rows[k] for k in chosen])
+        hi = np.concatenate([self.cols[k] for k in chosen])
+        batch = np.repeat(np.arange(len(chosen), dtype=np.int64), [self.rows[k].size for k in chosen])
+        return lo, hi, batch, np.array([self.layers[k] for k in chosen], dtype=np.int8)
 
 
 def _within(starts: NDArray[np.int64], size: int, k: int, rng: np.random.Generator) -> NDArray[np.int64]:
@@ -159,14 +166,19 @@ def _draw_edges(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> _E
         staff = lay.principal[fs][:, None] + np.arange(1 + T)[None, :]
         edges_school_i.append(np.repeat(lay.fellows, 1 + T))
         edges_school_j.append(staff.ravel())
+        # every pair of fellows placed in the same school
         order = np.argsort(fs, kind="stable")
         sorted_f, sorted_s = lay.fellows[order], fs[order]
-        for d in range(1, sorted_f.size):
-            same = sorted_s[d:] == sorted_s[:-d]
-            if not same.any():
-                break
-            edges_school_i.append(sorted_f[d:][same])
-            edges_school_j.append(sorted_f[:-d][same])
+        pos = np.arange(sorted_s.size)
+        first = np.flatnonzero(np.r_[True, sorted_s[1:] != sorted_s[:-1]])
+        start = np.repeat(first, np.diff(np.r_[first, sorted_s.size]))
+        before = pos - start  # fellows of the same school placed before this one
+        total = int(before.sum())
+        if total:
+            later = np.repeat(pos, before)
+            offset = np.arange(total) - np.repeat(np.cumsum(before) - before, before)
+            edges_school_i.append(sorted_f[later])
+            edges_school_j.append(sorted_f[np.repeat(start, before) + offset])
     edges.add(np.concatenate(edges_school_i), np.concatenate(edges_school_j), Layer.SCHOOL)
 
     # cluster: teachers and fellows to teachers elsewhere in the cluster; principals too.
@@ -302,8 +314,13 @@ def _draw_edges(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> _E
         wanted = np.isin(lay.role, [_ROLE_CODES[r] for r in conv.roles if r != "alumnus"])
         if "alumnus" in conv.roles:
             wanted[lay.fellows] = True
+        # each district's pool in slot order; one draw per district, in district order
+        # (the loop is over districts, not people: 40 iterations at a million agents)
+        cand = np.flatnonzero(wanted & (lay.district >= 0))
+        cand = cand[np.argsort(lay.district[cand], kind="stable")]
+        bounds = np.searchsorted(lay.district[cand], np.arange(lay.n_districts + 1))
         for d in range(lay.n_districts):
-            pool = np.flatnonzero(wanted & (lay.district == d))
+            pool = cand[bounds[d] : bounds[d + 1]]
             if pool.size < 2:
                 continue
             chosen = rng.choice(pool, size=min(conv.participants, pool.size), replace=False)
@@ -339,6 +356,8 @@ class SocialNetwork:
     cluster: NDArray[np.int32] = field(repr=False)
     district: NDArray[np.int32] = field(repr=False)
     collective: sp.csr_matrix = field(repr=False, default=None)
+    entry_run: NDArray[np.int32] | None = field(repr=False, default=None)
+    _cross: tuple[NDArray[np.int64], NDArray[np.int64]] | None = field(repr=False, default=None)
 
     @property
     def n_ties(self) -> int:
@@ -346,15 +365,30 @@ class SocialNetwork:
         return int((self.indices.size + self.collective.nnz) // 2)
 
     def weights(self, gates: NDArray[np.float64], membership: NDArray[np.float64]) -> sp.csr_matrix:
-        """The gated weight matrix ``W`` for layer gates (L,) and memberships (L, n)."""
-        data = gates[self.layer] * membership[self.layer, self.row] * membership[self.layer, self.indices]
+        """The gated weight matrix ``W`` for layer gates and memberships (L, n).
+
+        ``gates`` is one weight a layer (L,), or, for an ensemble of runs laid side by side
+        (``simulator.ensemble``), one row a run (runs, L) read through ``entry_run``.
+        """
+        g = gates[self.layer] if gates.ndim == 1 else gates[self.entry_run, self.layer]
+        data = g * membership[self.layer, self.row] * membership[self.layer, self.indices]
         return sp.csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
 
     def cross_cluster(self, W: sp.csr_matrix) -> sp.csr_matrix:
-        """``W`` restricted to ties between agents of two different clusters (both in one)."""
-        a, b = self.cluster[self.row], self.cluster[self.indices]
-        keep = (a >= 0) & (b >= 0) & (a != b)
-        return sp.csr_matrix((W.data * keep, self.indices, self.indptr), shape=(self.n, self.n))
+        """``W`` restricted to ties between agents of two different clusters (both in one).
+
+        Only those entries are stored (the others would be zeros that add nothing to a
+        product), so the product over them costs a fraction of one over ``W``; which
+        entries they are is fixed at build and found once.
+        """
+        if self._cross is None:
+            a, b = self.cluster[self.row], self.cluster[self.indices]
+            keep = (a >= 0) & (b >= 0) & (a != b)
+            indptr = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(self.row[keep], minlength=self.n), out=indptr[1:])
+            self._cross = (np.flatnonzero(keep), indptr.astype(self.indptr.dtype))
+        pos, indptr = self._cross
+        return sp.csr_matrix((W.data[pos], self.indices[pos], indptr), shape=(self.n, self.n))
 
     def to_networkx(self, active: NDArray[np.bool_] | None = None) -> nx.Graph:
         """A networkx graph for analysis and drawing.
@@ -390,26 +424,73 @@ class SocialNetwork:
         return g
 
 
-def _csr(i: NDArray[np.int64], j: NDArray[np.int64], n: int) -> tuple[NDArray, NDArray, NDArray, NDArray]:
-    """Both directions of the undirected pairs (i, j), sorted in CSR order."""
-    rows = np.concatenate([i, j])
-    cols = np.concatenate([j, i])
-    order = np.lexsort((cols, rows))
-    rows, cols = rows[order], cols[order]
+def _csr_entries(
+    lo: NDArray[np.int64], hi: NDArray[np.int64], batch: NDArray[np.int64], n: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Deduplicate ties within each batch and lay out both directions in CSR order.
+
+    Entries of a row are sorted by column and, for one column, by batch (batches are
+    added in layer order), which is the order the weights are summed in by every sparse
+    product. Ties are encoded as one int64 key ``row | col | batch`` (bit fields), so
+    deduplication and ordering are plain 1-D sorts; the entries of row ``r`` are its ties
+    to lower columns (from the ``(hi, lo)`` keys) followed by its ties to higher ones
+    (from the ``(lo, hi)`` keys), so the two directions are merged without a third sort.
+
+    Returns:
+        indptr, row, column and batch of every stored entry.
+    """
+    n_batches = int(batch.max()) + 1 if batch.size else 1
+    b_bits = max(1, (n_batches - 1).bit_length())
+    n_bits = max(1, (n - 1).bit_length())
+    if 2 * n_bits + b_bits > 62:  # keys would overflow: sort the pairs instead
+        return _csr_entries_lexsort(lo, hi, batch, n)
+    c_shift, r_shift = b_bits, b_bits + n_bits
+    b_mask, n_mask = (1 << b_bits) - 1, (1 << n_bits) - 1
+    up = np.sort((lo << r_shift) | (hi << c_shift) | batch, kind="stable")  # timsort: batches come in runs
+    if up.size:  # one entry per tie and batch
+        up = up[np.r_[True, up[1:] != up[:-1]]]
+    up_row = up >> r_shift
+    up_rest = up & ((1 << r_shift) - 1)  # col and batch
+    down = np.sort(((up_rest >> c_shift) << r_shift) | (up_row << c_shift) | (up & b_mask), kind="stable")
+    down_row = down >> r_shift
+    n_down = np.bincount(down_row, minlength=n)
+    n_up = np.bincount(up_row, minlength=n)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(n_down + n_up, out=indptr[1:])
+    rest = np.empty(int(indptr[-1]), dtype=np.int64)  # col and batch of each entry
+    # a row's entries: its lower ties (down), then its higher ties (up)
+    up_before = np.cumsum(n_up) - n_up
+    rest[np.arange(down.size) + up_before[down_row]] = down & ((1 << r_shift) - 1)
+    rest[np.arange(up.size) + np.cumsum(n_down)[up_row]] = up_rest
+    row = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    return indptr, row, (rest >> c_shift) & n_mask, rest & b_mask
+
+
+def _csr_entries_lexsort(
+    lo: NDArray[np.int64], hi: NDArray[np.int64], batch: NDArray[np.int64], n: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """:func:`_csr_entries` for systems too large for one int64 key (same result, slower)."""
+    trip = np.unique(np.stack([lo, hi, batch], axis=1), axis=0)
+    rows = np.concatenate([trip[:, 0], trip[:, 1]])
+    cols = np.concatenate([trip[:, 1], trip[:, 0]])
+    bats = np.concatenate([trip[:, 2], trip[:, 2]])
+    order = np.lexsort((bats, cols, rows))
+    rows, cols, bats = rows[order], cols[order], bats[order]
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    return indptr, rows, cols, order
+    return indptr, rows, cols, bats
 
 
 def build_network(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> SocialNetwork:
     """Draw every possible tie for the scenario with the run's generator."""
-    rows, cols, layers = _draw_edges(scenario, lay, rng).arrays()
+    edges = _draw_edges(scenario, lay, rng)
     n = lay.n_agents
     idx_dtype = np.int32 if n < 2**31 - 1 else np.int64
-    is_col = layers == Layer.COLLECTIVE
-    indptr, i, j, order = _csr(rows[~is_col], cols[~is_col], n)
-    lyr = np.concatenate([layers[~is_col], layers[~is_col]])[order]
-    c_indptr, _, c_j, _ = _csr(rows[is_col], cols[is_col], n)
+    others = {int(layer) for layer in Layer if layer != Layer.COLLECTIVE}
+    lo, hi, batch, batch_layer = edges.batches(others)
+    indptr, i, j, b = _csr_entries(lo, hi, batch, n)
+    lo, hi, batch, _ = edges.batches({int(Layer.COLLECTIVE)})
+    c_indptr, _, c_j, _ = _csr_entries(lo, hi, batch, n)
     collective = sp.csr_matrix(
         (np.ones(c_j.size), c_j.astype(idx_dtype), c_indptr.astype(idx_dtype)), shape=(n, n)
     )
@@ -417,7 +498,7 @@ def build_network(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> 
         n=n,
         indptr=indptr.astype(idx_dtype),
         indices=j.astype(idx_dtype),
-        layer=lyr,
+        layer=batch_layer[b] if batch_layer.size else np.zeros(0, dtype=np.int8),
         row=i.astype(idx_dtype),
         role=lay.role,
         school=lay.school,

@@ -490,11 +490,15 @@ class ReferenceModel(mesa.Model):
             self.ownership[c] = _clip(own)
         self._view_collectives(example)
         rate = 2.0 / dyn.collective_maturity_months
+        members_of: list[list[ReferenceAgent]] = [[] for _ in range(self.n_clusters)]
+        for a in self._people():
+            if a.member:
+                members_of[a.cluster].append(a)
         for c in range(self.n_clusters):
             m = self.maturity[c]
             if self.collective_on[c]:
                 own = 1.0 if not mech.ownership else self.ownership[c]
-                members = [a for a in self._people() if a.member and a.cluster == c]
+                members = members_of[c]
                 lead = sum(a.c_leadership for a in members) / len(members) if members else 0.0
                 f = own * lead
                 self.maturity[c] = _clip(m + rate * (f * (1.0 - m) - (1.0 - f) * m))

@@ -163,8 +163,14 @@ def collective_view(
     dyn_quorum: float,
     agg: Aggregates | None = None,
     core: float = 0.0,
+    share: FloatArray | None = None,
+    exposed: FloatArray | None = None,
 ) -> Collectives:
-    """The per-agent view of the collectives as they stand (no update)."""
+    """The per-agent view of the collectives as they stand (no update).
+
+    ``share`` (:func:`cluster_engaged_share`) and ``exposed`` (:func:`exposure`) may be
+    passed when the caller has them for the same state and aggregates.
+    """
     on = state.collective_on
     programme_c = on & (state.collective_origin == CollectiveOrigin.PROGRAMME)
     member = _members_mask(state)
@@ -172,9 +178,9 @@ def collective_view(
     member &= on[cl]
     in_programme = member & programme_c[cl]
     own_c = np.ones(state.n_clusters) if not mech.ownership else state.ownership
-    lead_c = cluster_engaged_share(state) / max(dyn_quorum, 1e-9)
+    lead_c = (cluster_engaged_share(state) if share is None else share) / max(dyn_quorum, 1e-9)
     if mech.collectives_spread:
-        lead_c = lead_c + exposure(state, agg)
+        lead_c = lead_c + (exposure(state, agg) if exposed is None else exposed)
     lead_c = np.clip((lead_c - core) / max(1.0 - core, 1e-9), 0.0, 1.0)
     lead_c = np.where(programme_c, np.maximum(lead_c, levers.collective_facilitation), lead_c)
     return Collectives(
@@ -237,9 +243,10 @@ def update_collectives(
 
     # formation by example, and mandates by administrations
     idle = ~on & ~covered & ~state.collective_on
+    exposed = exposure(state, agg) if mech.collectives_spread else None
     if mech.collectives_spread:
         p_form = (
-            dyn.collective_formation_rate * exposure(state, agg)
+            dyn.collective_formation_rate * exposed
             * np.minimum(1.0, share / max(dyn.collective_quorum, 1e-9))
         )
     else:
@@ -261,15 +268,21 @@ def update_collectives(
     ownership = state.ownership.copy()
     ownership[new | (started_programme & ~state.collective_on)] = share[new | (started_programme & ~state.collective_on)]
     target = np.where(origin == CollectiveOrigin.MANDATED, share, 1.0)
-    if levers.collective_mode == "imposed":
-        target = np.where(origin == CollectiveOrigin.PROGRAMME, 0.0, target)
+    imposed = np.asarray(levers.collective_mode) == "imposed"  # per cluster in an ensemble
+    if imposed.any():
+        target = np.where(imposed & (origin == CollectiveOrigin.PROGRAMME), 0.0, target)
     ownership = np.where(on, ownership + dyn.ownership_rate * (target - ownership), ownership)
 
     own_eff = np.ones(n_c) if not mech.ownership else ownership
     state.collective_on = on
     state.collective_origin = origin.astype(np.int8)
     state.ownership = np.clip(ownership, 0.0, 1.0)
-    view = collective_view(state, levers, mech, dyn.collective_quorum, agg, dyn.collective_core if mech.reinforcement else 0.0)
+    # the engaged shares and the exposure are those computed above: this process changes
+    # neither who is engaged nor the aggregates
+    view = collective_view(
+        state, levers, mech, dyn.collective_quorum, agg, dyn.collective_core if mech.reinforcement else 0.0,
+        share=share, exposed=exposed,
+    )
     functioning = own_eff * _cluster_leadership(state, view)
     rate = 2.0 / dyn.collective_maturity_months
     m = state.maturity

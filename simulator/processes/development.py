@@ -36,20 +36,25 @@ def schools_with_fellows(state: State, n_schools: int) -> NDArray[np.bool_]:
     return np.bincount(state.school[present], minlength=n_schools) > 0
 
 
+def _assign(out: NDArray[np.float64], mask: NDArray[np.bool_], value: float | NDArray[np.float64]) -> None:
+    """``out[mask] = value``, for a value that is one number or one per agent (an ensemble)."""
+    out[mask] = value[mask] if np.ndim(value) else value
+
+
 def apply_development(state: State, levers: Levers, dyn: Dynamics, n_schools: int, baseline_practice: float) -> None:
     """Apply this month's coaching in place."""
     intensity = np.zeros(state.n_agents)
     role = state.role
-    intensity[role == Role.FELLOW] = levers.fellow_coaching
-    intensity[role == Role.ALUMNUS] = levers.alumni_leadership
-    if levers.teacher_coaching or levers.principal_development or levers.parent_development:
+    _assign(intensity, role == Role.FELLOW, levers.fellow_coaching)
+    _assign(intensity, role == Role.ALUMNUS, levers.alumni_leadership)
+    if np.any(levers.teacher_coaching) or np.any(levers.principal_development) or np.any(levers.parent_development):
         hosts = schools_with_fellows(state, n_schools)
         in_host = np.zeros(state.n_agents, dtype=bool)
         has_school = state.school >= 0
         in_host[has_school] = hosts[state.school[has_school]]
-        intensity[in_host & (role == Role.TEACHER)] = levers.teacher_coaching
-        intensity[in_host & (role == Role.PRINCIPAL)] = levers.principal_development
-        intensity[in_host & (role == Role.PARENT)] = levers.parent_development
+        _assign(intensity, in_host & (role == Role.TEACHER), levers.teacher_coaching)
+        _assign(intensity, in_host & (role == Role.PRINCIPAL), levers.principal_development)
+        _assign(intensity, in_host & (role == Role.PARENT), levers.parent_development)
     intensity *= state.active
     state.coached = intensity > 0
     if not state.coached.any():

@@ -117,7 +117,10 @@ def threshold_rule(
     if self_supported is not None:
         supported_new = supported_new | self_supported
         supported_keep = supported_keep | self_supported
-    stochastic = 0.0 < engage_probability < 1.0 or 0.0 < disengage_probability < 1.0 or burnout > 0.0
+    ep, dp = np.asarray(engage_probability), np.asarray(disengage_probability)
+    stochastic = bool(
+        np.any((0.0 < ep) & (ep < 1.0)) or np.any((0.0 < dp) & (dp < 1.0)) or np.any(np.asarray(burnout) > 0.0)
+    )
     if stochastic and uniform is None:
         raise ValueError("threshold_rule needs `uniform` draws when probabilities are in (0, 1)")
     if uniform is None:
@@ -141,6 +144,7 @@ def update_engagement(
     dyn: Dynamics,
     mech: Mechanisms,
     uniform: FloatArray,
+    support: FloatArray | None = None,
 ) -> None:
     """One month of engagement for the whole population (see module docstring).
 
@@ -151,9 +155,13 @@ def update_engagement(
         dyn: dynamics parameters.
         mech: mechanism switches.
         uniform: one U[0, 1) draw per agent from the run's generator.
+        support: :func:`~simulator.processes.support.support_of`, when the caller has it.
     """
     readiness = (state.purpose + state.agency + state.trust) / 3.0
-    support = support_of(state) if mech.institutional_support else 0.0
+    if not mech.institutional_support:
+        support = 0.0
+    elif support is None:
+        support = support_of(state)
     theta = effective_threshold(
         state.threshold, readiness, dyn.threshold_sensitivity, support, dyn.support_threshold_relief
     ) * (1.0 - dyn.collective_threshold_relief * np.minimum(1.0, collectives.owned))
@@ -173,7 +181,7 @@ def update_engagement(
         self_supported=self_supported,
         engage_probability=dyn.engage_probability,
         disengage_probability=dyn.disengage_probability,
-        burnout=min(dyn.burnout, dyn.disengage_probability),
+        burnout=np.minimum(dyn.burnout, dyn.disengage_probability),
         hysteresis=dyn.hysteresis,
         uniform=uniform,
         eligible=state.active,

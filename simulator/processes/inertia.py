@@ -26,11 +26,16 @@ from .support import support_of
 __all__ = ["apply_inertia"]
 
 
-def apply_inertia(state: State, dyn: Dynamics, mech: Mechanisms, pop: Population) -> None:
-    """Pull practice back in place."""
+def apply_inertia(
+    state: State, dyn: Dynamics, mech: Mechanisms, pop: Population, support: np.ndarray | None = None
+) -> None:
+    """Pull practice back in place (``support``: :func:`~simulator.processes.support.support_of`, if known)."""
     if not mech.inertia:
         return
-    support = support_of(state) if mech.institutional_support else 0.0
+    if not mech.institutional_support:
+        support = 0.0
+    elif support is None:
+        support = support_of(state)
     pull = dyn.inertia * (1.0 - state.engaged) * (1.0 - support) * state.active
     holders = state.has_classroom
     state.practice = np.where(

@@ -79,14 +79,21 @@ def update_beliefs(
     dyn: Dynamics,
     mech: Mechanisms,
     baseline_learning: float,
+    support: np.ndarray | None = None,
 ) -> None:
-    """Update purpose, trust and agency in place (synchronously, from last month's values)."""
+    """Update purpose, trust and agency in place (synchronously, from last month's values).
+
+    ``support`` may pass :func:`~simulator.processes.support.support_of` when the caller has it.
+    """
     act = state.active
     e = state.engaged.astype(np.float64)
     purpose, trust, agency = state.purpose, state.trust, state.agency
     share = agg.engaged_share
     owned = collectives.owned
-    support = support_of(state) if mech.institutional_support else np.zeros(state.n_agents)
+    if not mech.institutional_support:
+        support = np.zeros(state.n_agents)
+    elif support is None:
+        support = support_of(state)
     sustain = np.maximum(np.maximum(share, np.minimum(1.0, owned)), support)
 
     d_purpose = dyn.influence_rate * trust * (1.0 - purpose) * (agg.mean_purpose - purpose)

@@ -67,9 +67,21 @@ def official_engagement(state: State) -> dict[str, FloatArray]:
     }
 
 
+def _runs(state: State) -> object | None:
+    """The run index of an ensemble's state (``simulator.ensemble``), None for one run."""
+    return getattr(state, "runs", None)
+
+
 def support_of(state: State) -> FloatArray:
-    """Each agent's institutional support: its district's, or the state's for state officials."""
-    return np.where(state.district >= 0, state.support[np.maximum(state.district, 0)], state.state_support[0])
+    """Each agent's institutional support: its district's, or the state's for state officials.
+
+    In an ensemble of runs laid side by side (``simulator.ensemble``) each run has its own
+    state level: ``state_support`` holds one value a run and ``state.runs.agent`` says
+    whose each agent is.
+    """
+    runs = _runs(state)
+    top = state.state_support[0] if runs is None else state.state_support[runs.agent]
+    return np.where(state.district >= 0, state.support[np.maximum(state.district, 0)], top)
 
 
 def update_support(state: State, dyn: Dynamics, mech: Mechanisms, has_state_level: bool) -> None:
@@ -77,13 +89,22 @@ def update_support(state: State, dyn: Dynamics, mech: Mechanisms, has_state_leve
     if not mech.institutional_support:
         return
     eng = official_engagement(state)
+    runs = _runs(state)
     parts = [(eng["block"], eng["block_n"] > 0), (eng["district"], eng["district_n"] > 0)]
     if has_state_level:
-        parts.append((np.full(state.support.size, state.state_support[0]), np.ones(state.support.size, bool)))
+        top = np.full(state.support.size, state.state_support[0]) if runs is None else state.state_support[runs.district]
+        parts.append((top, np.ones(state.support.size, bool)))
     num = sum(v * ok for v, ok in parts)
     den = sum(ok.astype(np.float64) for _, ok in parts)
     target = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
     state.support = np.clip(state.support + dyn.support_rate * (target - state.support), 0.0, 1.0)
-    if has_state_level:
+    if has_state_level and runs is None:
         s = state.state_support[0]
         state.state_support = np.clip(np.array([s + dyn.support_rate * (eng["state"][0] - s)]), 0.0, 1.0)
+    elif has_state_level:  # one state level a run: the same arithmetic, run by run
+        st = state.active & (state.level == OfficialLevel.STATE)
+        n_state = np.bincount(runs.agent[st], minlength=runs.n).astype(np.float64)
+        engaged = np.bincount(runs.agent[st], weights=state.engaged[st].astype(np.float64), minlength=runs.n)
+        share = np.where(n_state > 0, engaged / np.where(n_state > 0, n_state, 1.0), 0.0)
+        s = state.state_support
+        state.state_support = np.clip(s + dyn.support_rate * (share - s), 0.0, 1.0)

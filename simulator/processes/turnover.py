@@ -28,7 +28,7 @@ from ..roles import Role
 from ..scenario.schema import Dynamics, Population, Recruit
 from ..state import State
 
-__all__ = ["apply_turnover", "monthly_leave_probability"]
+__all__ = ["apply_turnover", "leavers", "monthly_leave_probability", "replace_people"]
 
 
 def monthly_leave_probability(state: State, dyn: Dynamics) -> NDArray[np.float64]:
@@ -41,6 +41,26 @@ def monthly_leave_probability(state: State, dyn: Dynamics) -> NDArray[np.float64
     return 1.0 - (1.0 - annual) ** (1.0 / 12.0)
 
 
+def leavers(state: State, dyn: Dynamics, uniform: NDArray[np.float64]) -> NDArray[np.int64]:
+    """The slots whose holder leaves this month (sorted)."""
+    return np.flatnonzero(state.active & (uniform < monthly_leave_probability(state, dyn)))
+
+
+def replace_people(
+    state: State, leaving: NDArray[np.int64], people: dict[str, NDArray[np.float64]], pop: Population
+) -> None:
+    """Newcomers with the drawn attributes take the leavers' slots, in place."""
+    for name in ("purpose", "trust", "agency", "capacity", "threshold"):
+        getattr(state, name)[leaving] = people[name]
+    state.purpose0[leaving] = people["purpose"]
+    state.trust0[leaving] = people["trust"]
+    state.agency0[leaving] = people["agency"]
+    state.engaged[leaving] = False
+    state.coached[leaving] = False
+    teachers = leaving[state.role[leaving] == Role.TEACHER]
+    state.practice[teachers] = pop.baseline_practice
+
+
 def apply_turnover(
     state: State,
     dyn: Dynamics,
@@ -50,19 +70,10 @@ def apply_turnover(
     rng: np.random.Generator,
 ) -> NDArray[np.int64]:
     """Replace leavers by newcomers in place; return the newcomers' indices (sorted)."""
-    leaving = np.flatnonzero(state.active & (uniform < monthly_leave_probability(state, dyn)))
+    leaving = leavers(state, dyn, uniform)
     if leaving.size == 0:
         return leaving
-    role = state.role[leaving]
-    people = draw_people(role, np.zeros(leaving.size, dtype=bool), pop, recruit.selection_purpose,
+    people = draw_people(state.role[leaving], np.zeros(leaving.size, dtype=bool), pop, recruit.selection_purpose,
                          recruit.selection_capacity, rng)
-    for name in ("purpose", "trust", "agency", "capacity", "threshold"):
-        getattr(state, name)[leaving] = people[name]
-    state.purpose0[leaving] = people["purpose"]
-    state.trust0[leaving] = people["trust"]
-    state.agency0[leaving] = people["agency"]
-    state.engaged[leaving] = False
-    state.coached[leaving] = False
-    teachers = leaving[role == Role.TEACHER]
-    state.practice[teachers] = pop.baseline_practice
+    replace_people(state, leaving, people, pop)
     return leaving

@@ -16,6 +16,16 @@ outcome carrying the traceback, so the caller can save finished work before stop
 
 Submission is windowed (a few tasks per worker in flight), so a sweep of millions of
 runs never holds millions of futures.
+
+**Batches.** Every executor hands runs to workers in batches: a target that can run many
+runs at once (``ScenarioTarget.run_batch``: the ensemble engine, ``simulator.ensemble``)
+runs each batch in one vectorised state, with every run's outcomes equal to the run made
+alone; other targets run a batch one run after another. The batch size is chosen
+automatically from the memory estimate of one run (``ScenarioTarget.batch_size``; at most
+``simulator.ensemble.MAX_BATCH`` runs), or set with ``batch`` or the environment variable
+``CLSIM_BATCH`` (``CLSIM_BATCH=1`` runs every run alone); ``chunk_size`` is a floor.
+Results still come back one outcome a run, so the store writes one row a run and a
+resumed sweep runs exactly the missing run ids.
 """
 
 from __future__ import annotations
@@ -40,6 +50,7 @@ __all__ = [
     "DaskExecutor",
     "make_executor",
     "run_chunk",
+    "batch_size_for",
 ]
 
 
@@ -61,8 +72,19 @@ class RunOutcome:
     error: str | None = None
 
 
-def run_chunk(target: Target, tasks: Sequence[RunTask]) -> list[RunOutcome]:
-    """Run tasks one after another; a raising run becomes an outcome with its traceback."""
+def run_chunk(target: Target, tasks: Sequence[RunTask], workers: int = 1) -> list[RunOutcome]:
+    """Run a batch of tasks; a raising run becomes an outcome with its traceback.
+
+    A target with ``run_batch`` (the model) runs the batch in the ensemble engine; any
+    other target runs the tasks one after another.
+    """
+    run_batch = getattr(target, "run_batch", None)
+    if run_batch is not None and len(tasks) > 1:
+        pairs = run_batch([(task.params, task.seed) for task in tasks], workers=workers)
+        return [
+            RunOutcome(task.run_id, dict(outcomes) if outcomes is not None else None, error)
+            for task, (outcomes, error) in zip(tasks, pairs, strict=True)
+        ]
     out = []
     for task in tasks:
         try:
@@ -71,6 +93,25 @@ def run_chunk(target: Target, tasks: Sequence[RunTask]) -> list[RunOutcome]:
         except Exception:  # noqa: BLE001 - reported to the caller with the run id
             out.append(RunOutcome(task.run_id, error=traceback.format_exc()))
     return out
+
+
+#: Environment variable that fixes the runs per batch (``1``: every run alone).
+BATCH_ENV = "CLSIM_BATCH"
+
+
+def batch_size_for(target: Target, workers: int = 1, batch: int | None = None, floor: int = 1) -> int:
+    """Runs a worker takes at once: ``batch``, ``$CLSIM_BATCH``, or the target's own choice; at least ``floor``."""
+    import os
+
+    raw = os.environ.get(BATCH_ENV, "").strip()
+    if batch is None and raw:
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValueError(f"{BATCH_ENV} must be a whole number of runs >= 1; found {raw[:20]!r}")
+        batch = int(raw)
+    if batch is None:
+        choose = getattr(target, "batch_size", None)
+        batch = choose(workers) if choose is not None else 1
+    return max(1, int(floor), int(batch))
 
 
 def _chunks(tasks: Iterable[RunTask], size: int) -> Iterator[list[RunTask]]:
@@ -107,14 +148,22 @@ class Executor(ABC):
 
 
 class SerialExecutor(Executor):
-    """Every run in this process, in order."""
+    """Every run in this process, in order, a batch at a time.
+
+    Args:
+        batch: runs per batch (default: chosen from the memory estimate; 1 runs every
+            run alone, as before the ensemble engine).
+    """
 
     name = "serial"
 
+    def __init__(self, batch: int | None = None):
+        self.batch = batch
+
     def run(self, target: Target, tasks: Iterable[RunTask]) -> Iterator[RunOutcome]:
-        """Run each task in turn."""
-        for task in tasks:
-            yield from run_chunk(target, [task])
+        """Run the tasks batch by batch."""
+        for chunk in _chunks(tasks, batch_size_for(target, 1, self.batch)):
+            yield from run_chunk(target, chunk)
 
 
 _WORKER_TARGET: Target | None = None
@@ -125,9 +174,9 @@ def _init_worker(target: Target) -> None:
     _WORKER_TARGET = target
 
 
-def _run_in_worker(tasks: list[RunTask]) -> list[RunOutcome]:
+def _run_in_worker(tasks: list[RunTask], workers: int = 1) -> list[RunOutcome]:
     assert _WORKER_TARGET is not None, "worker was not initialised with a target"
-    return run_chunk(_WORKER_TARGET, tasks)
+    return run_chunk(_WORKER_TARGET, tasks, workers)
 
 
 class ProcessExecutor(Executor):
@@ -136,14 +185,21 @@ class ProcessExecutor(Executor):
     Args:
         workers: number of worker processes.
         start_method: ``spawn`` (default), ``forkserver`` or ``fork``.
-        chunk_size: runs sent to a worker per task (raise it for very short runs).
+        chunk_size: least runs sent to a worker per task.
         window: tasks in flight per worker.
+        batch: runs per task (default: chosen from the memory estimate, shared by the
+            workers).
     """
 
     name = "local"
 
     def __init__(
-        self, workers: int = 2, start_method: str = "spawn", chunk_size: int = 1, window: int = 4
+        self,
+        workers: int = 2,
+        start_method: str = "spawn",
+        chunk_size: int = 1,
+        window: int = 4,
+        batch: int | None = None,
     ):
         if workers < 1:
             raise ValueError(f"workers must be >= 1; found {workers}")
@@ -156,6 +212,7 @@ class ProcessExecutor(Executor):
         self.start_method = start_method
         self.chunk_size = max(1, chunk_size)
         self.window = max(1, window)
+        self.batch = batch
         self._pool: ProcessPoolExecutor | None = None
 
     def run(self, target: Target, tasks: Iterable[RunTask]) -> Iterator[RunOutcome]:
@@ -166,19 +223,21 @@ class ProcessExecutor(Executor):
             initializer=_init_worker,
             initargs=(target,),
         )
-        chunks = _chunks(tasks, self.chunk_size)
+        size = batch_size_for(target, self.workers, self.batch, self.chunk_size)
+        chunks = _chunks(tasks, size)
         pending: set[Future[list[RunOutcome]]] = set()
-        limit = self.workers * self.window
+        # batches are large: two in flight a worker keep it busy without queueing many
+        limit = self.workers * (self.window if size == 1 else 2)
         try:
             for chunk in chunks:
-                pending.add(self._pool.submit(_run_in_worker, chunk))
+                pending.add(self._pool.submit(_run_in_worker, chunk, self.workers))
                 if len(pending) >= limit:
                     break
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
                     for chunk in chunks:
-                        pending.add(self._pool.submit(_run_in_worker, chunk))
+                        pending.add(self._pool.submit(_run_in_worker, chunk, self.workers))
                         if len(pending) >= limit:
                             break
                     yield from fut.result()
@@ -205,14 +264,18 @@ class DaskExecutor(Executor):
 
     Args:
         address: the scheduler address.
-        chunk_size: runs per dask task.
+        chunk_size: least runs per dask task.
         window: tasks in flight per worker thread.
         timeout: seconds to wait for the scheduler.
+        batch: runs per dask task (default: chosen from the memory estimate).
     """
 
     name = "dask"
 
-    def __init__(self, address: str, chunk_size: int = 1, window: int = 4, timeout: float = 30.0):
+    def __init__(
+        self, address: str, chunk_size: int = 1, window: int = 4, timeout: float = 30.0, batch: int | None = None
+    ):
+        self.batch = batch
         self.address = address
         self.chunk_size = max(1, chunk_size)
         self.window = max(1, window)
@@ -257,8 +320,9 @@ class DaskExecutor(Executor):
         self._client = self._connect()
         client = self._client
         remote_target = client.scatter(target, broadcast=True, hash=False)
-        chunks = _chunks(tasks, self.chunk_size)
-        limit = self.workers * self.window
+        size = batch_size_for(target, 1, self.batch, self.chunk_size)
+        chunks = _chunks(tasks, size)
+        limit = self.workers * (self.window if size == 1 else 2)
         first = []
         try:
             for chunk in chunks:
@@ -298,20 +362,22 @@ def make_executor(
     cluster: str | None = None,
     start_method: str = "spawn",
     chunk_size: int = 1,
+    batch: int | None = None,
 ) -> Executor:
     """Build an executor by name: ``serial``, ``local`` (default) or ``dask``.
 
-    ``cluster`` implies ``dask``. ``workers`` defaults to the number of CPUs.
+    ``cluster`` implies ``dask``. ``workers`` defaults to the number of CPUs. ``batch``
+    fixes the runs per batch (default: chosen from the memory estimate).
     """
     if cluster is not None:
-        return DaskExecutor(cluster, chunk_size=chunk_size)
+        return DaskExecutor(cluster, chunk_size=chunk_size, batch=batch)
     if kind == "serial":
-        return SerialExecutor()
+        return SerialExecutor(batch=batch)
     if kind == "local":
         import os
 
         n = workers or os.cpu_count() or 1
-        return ProcessExecutor(n, start_method=start_method, chunk_size=chunk_size)
+        return ProcessExecutor(n, start_method=start_method, chunk_size=chunk_size, batch=batch)
     if kind == "dask":
         raise ValueError("executor 'dask' needs a scheduler address (--cluster tcp://HOST:PORT)")
     raise ValueError(f"executor must be 'serial', 'local' or 'dask'; found {kind!r}")

@@ -8,7 +8,7 @@ ship the target to workers once and then send only ``(run_id, seed, params)``.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,12 @@ class ScenarioTarget:
         if not self.timeseries:
             return run_point(self.scenario, dict(params), seed, self.steps)
         scenario = self.scenario.with_overrides(dict(params)) if params else self.scenario
-        result = run_scenario(scenario, seed=seed, steps=self.steps)
+        return self._outcomes(run_scenario(scenario, seed=seed, steps=self.steps))
+
+    def _outcomes(self, result: Any) -> dict[str, Any]:
+        """A run's outcomes (and its kept series) from its :class:`~simulator.runner.RunResult`."""
+        if not self.timeseries:
+            return dict(result.summary)
         ts = result.timeseries
         months = ts["month"].to_numpy()
         keep = (months % self.every == 0) | (months == months.max())
@@ -89,6 +94,50 @@ class ScenarioTarget:
         for name in self.timeseries:
             series[name] = [float(v) for v in ts[name].to_numpy()[keep]]
         return {**result.summary, TIMESERIES_KEY: series}
+
+    def batch_size(self, workers: int = 1) -> int:
+        """Runs to hand the ensemble engine at once (from the memory estimate)."""
+        from simulator.ensemble import auto_batch_size
+
+        return auto_batch_size(self.scenario, self.steps, workers)
+
+    def run_batch(
+        self, items: Sequence[tuple[Mapping[str, Any], int]], workers: int = 1
+    ) -> list[tuple[Mapping[str, Any] | None, str | None]]:
+        """Run many ``(params, seed)`` in the ensemble engine; one ``(outcomes, error)`` each.
+
+        Runs that can share an engine (:func:`simulator.ensemble.plan_batches`) run
+        together; each run's outcomes are those it gives alone. A batch that raises is
+        run again run by run, so the error is reported against the run that raised.
+        """
+        import traceback
+
+        from simulator.ensemble import plan_batches, run_ensemble
+
+        out: list[tuple[Mapping[str, Any] | None, str | None]] = [(None, None)] * len(items)
+        scenarios: list[Any] = []
+        for k, (params, _seed) in enumerate(items):
+            try:
+                scenarios.append(self.scenario.with_overrides(dict(params)) if params else self.scenario)
+            except Exception:  # noqa: BLE001 - reported against this run
+                out[k] = (None, traceback.format_exc())
+                scenarios.append(None)
+        ok = [k for k, sc in enumerate(scenarios) if sc is not None]
+        for batch in plan_batches([scenarios[k] for k in ok], self.steps, workers=workers):
+            members = [ok[i] for i in batch]
+            try:
+                results = run_ensemble(
+                    [scenarios[k] for k in members], [int(items[k][1]) for k in members], self.steps
+                )
+                for k, result in zip(members, results, strict=True):
+                    out[k] = (self._outcomes(result), None)
+            except Exception:  # noqa: BLE001 - rerun alone to name the run that raised
+                for k in members:
+                    try:
+                        out[k] = (dict(self(items[k][0], int(items[k][1]))), None)
+                    except Exception:  # noqa: BLE001
+                        out[k] = (None, traceback.format_exc())
+        return out
 
 
 def load_base_scenario(path: Path) -> Any:
