@@ -102,8 +102,8 @@ def _future_seed(seed: int, month: int, index: int) -> np.random.SeedSequence:
 def fork_model(model: Any, seed_sequence: np.random.SeedSequence) -> Any:
     """A deep copy of ``model`` with every random generator on it replaced.
 
-    Every ``numpy.random.Generator`` attribute of the model (the simulation stream and
-    Mesa's ``model.rng``) gets a new generator spawned from ``seed_sequence`` and every
+    Every ``numpy.random.Generator`` of the model (the simulation stream on its engine's
+    runs and Mesa's ``model.rng``) gets a new generator spawned from ``seed_sequence`` and every
     ``random.Random`` attribute (Mesa's ``model.random``) is reseeded, so the copy
     continues with its own chance draws. The data collector is not copied (a future
     records its own months).
@@ -123,10 +123,14 @@ def fork_model(model: Any, seed_sequence: np.random.SeedSequence) -> Any:
     finally:
         if collector is not None:
             model.datacollector = collector
-    generators = [k for k, v in vars(fork).items() if isinstance(v, np.random.Generator)]
-    streams = seed_sequence.spawn(len(generators) + 1)
-    for name, stream in zip(generators, streams, strict=False):
-        setattr(fork, name, np.random.default_rng(stream))
+    # The simulation stream lives on the engine's runs (``model.rng_sim`` reads it there);
+    # Mesa's own generator is an attribute of the model.
+    holders = [(fork, k) for k, v in vars(fork).items() if isinstance(v, np.random.Generator)]
+    for run in getattr(getattr(fork, "engine", None), "runs", ()):
+        holders.append((run, "rng"))
+    streams = seed_sequence.spawn(len(holders) + 1)
+    for (holder, name), stream in zip(holders, streams, strict=False):
+        setattr(holder, name, np.random.default_rng(stream))
     salt = int(streams[-1].generate_state(1, np.uint64)[0])
     for value in vars(fork).values():
         if isinstance(value, random.Random):
