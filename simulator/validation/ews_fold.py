@@ -2,8 +2,8 @@
 
 The harvested logistic ``dx = [x (1 - x/10) - c x^2 / (x^2 + 1)] dt + sigma dW`` with the
 harvest c ramped from 1 to 2.6, just short of the fold at c = 2.604, against runs with c
-held at 1. Recipe of Dakos et al. (2012): Gaussian detrending (kernel sd 5% of the
-series), rolling window of half the series, Kendall tau of the lag-1 autocorrelation
+held at 1. Recipe of Dakos et al. (2012): Gaussian detrending (ksmooth bandwidth 5%
+of the series, kernel sd 1.85%), rolling window of half the series, Kendall tau of the lag-1 autocorrelation
 and of the variance, significance against AR(1) surrogates fitted to the residuals.
 Expected: both indicators rise (tau > 0) before the fold in most ramped runs and not in
 most fixed runs.
@@ -151,7 +151,7 @@ def run(quick: bool = False, master_seed: int = 0) -> Validation:
         setup=(
             f"Harvested logistic, K = 10, sigma = {SIGMA}, Euler-Maruyama dt = 0.01, sampled each "
             f"time unit; {STEPS} samples, first {BURN_IN} dropped; c ramped 1 -> 2.6 or held at 1; "
-            f"{runs} runs each; Gaussian detrending (sd {BANDWIDTH:.0%} of the series), rolling "
+            f"{runs} runs each; Gaussian detrending (ksmooth bandwidth {BANDWIDTH:.0%} of the series), rolling "
             f"window {WINDOW:.0%}, Kendall tau; AR(1) surrogates on the first {tested} runs."
         ),
         checks=checks,
