@@ -48,8 +48,20 @@ def test_pattern_holds_at_the_defaults(study, number) -> None:
     assert r.holds, f"pattern {number} ({r.name}) does not hold (master seed {MASTER_SEED}): {r}"
 
 
+#: Hysteresis (2) has no single knock-out that fails it at this size, and the test does
+#: not pretend otherwise. Measured (master seed 2026): its counter, reinforcement, fails it
+#: at 8 seeds (experiments/patterns.py: below-critical-mass gains persist) but not at 3
+#: (the critical mass estimate moves from 8.3 to 7.0, so "half the critical mass" is 3
+#: fellows a year, whose gain is too small to count); commitment fails it at 3 seeds
+#: (0.73 kept) but not at 8 (0.97); contagion (0.97, 0.90), inertia and collective
+#: learning fail it at neither. The tipped state is held by several redundant feedbacks.
+#: docs/calibration.md section 2 says so; that the hysteresis rule itself can fail is
+#: shown in tests/test_pattern_rules.py.
+ROBUST_COUNTERS = [n for n in range(1, 9) if n != 2]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("number", range(1, 9))
+@pytest.mark.parametrize("number", ROBUST_COUNTERS)
 def test_counter_scenario_makes_the_pattern_fail(study, number) -> None:
     _, counters = study
     c = counters[number]
