@@ -125,6 +125,10 @@ class _RoomExecutor(Executor):
         cancel: threading.Event,
         on_outcome: Callable[[RunTask, RunOutcome], None],
     ):
+        # One run a batch: the room sees every point as it lands, and the budget and the
+        # cancel flag stop the experiment between runs, not after a whole ensemble batch.
+        if getattr(inner, "batch", 1) is None:
+            inner.batch = 1
         self.inner = inner
         self.name = f"room({inner.name})"
         self.workers = inner.workers
