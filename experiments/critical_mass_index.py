@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from simulator.analysis.patterns import transformed
+from simulator.docs_gen import Markers, replace_between
 from simulator.studies.patterns import LEVER, run_designs
 from simulator.sweep.executors import make_executor
 
@@ -84,13 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.write_docs:
         path = ROOT / "docs" / "calibration.md"
-        doc = path.read_text(encoding="utf-8")
-        begin, end = "<!-- BEGIN CRITICAL MASS INDEX -->", "<!-- END CRITICAL MASS INDEX -->"
-        if begin not in doc:
-            doc += f"\n{begin}\n{end}\n"
-        head, rest = doc.split(begin)
-        _, tail = rest.split(end)
-        path.write_text(f"{head}{begin}\n{text}\n{end}{tail}", encoding="utf-8")
+        markers = Markers("<!-- BEGIN CRITICAL MASS INDEX -->", "<!-- END CRITICAL MASS INDEX -->")
+        path.write_text(replace_between(path.read_text(encoding="utf-8"), markers, text, source=str(path), note=None),
+                        encoding="utf-8")
     return 0
 
 

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from simulator.analysis.patterns import check_tipping
+from simulator.docs_gen import Markers, replace_between
 from simulator.scenario import load_scenario
 from simulator.scenario.schema import Mechanisms
 from simulator.studies.patterns import LEVER, run_designs
@@ -79,13 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.write_docs:
         path = ROOT / "docs" / "calibration.md"
-        doc = path.read_text(encoding="utf-8")
-        begin, end = "<!-- BEGIN MECHANISMS TABLE -->", "<!-- END MECHANISMS TABLE -->"
-        if begin not in doc:
-            doc += f"\n{begin}\n{end}\n"
-        head, rest = doc.split(begin)
-        _, tail = rest.split(end)
-        path.write_text(f"{head}{begin}\n{text}\n{end}{tail}", encoding="utf-8")
+        markers = Markers("<!-- BEGIN MECHANISMS TABLE -->", "<!-- END MECHANISMS TABLE -->")
+        path.write_text(replace_between(path.read_text(encoding="utf-8"), markers, text, source=str(path), note=None),
+                        encoding="utf-8")
     return 0
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.analysis.patterns import PATTERNS, RULES, check_telangana
+from simulator.docs_gen import Markers, replace_between
 from simulator.studies.patterns import (
     COUNTERS,
     run_counters,
@@ -81,11 +82,9 @@ def markdown(study, counters, telangana: dict, seeds: int, master_seed: int, sec
 
 def write_docs(text: str) -> None:
     path = ROOT / "docs" / "calibration.md"
-    doc = path.read_text(encoding="utf-8")
-    begin, end = "<!-- BEGIN PATTERN TABLE -->", "<!-- END PATTERN TABLE -->"
-    head, rest = doc.split(begin)
-    _, tail = rest.split(end)
-    path.write_text(f"{head}{begin}\n{text}\n{end}{tail}", encoding="utf-8")
+    markers = Markers("<!-- BEGIN PATTERN TABLE -->", "<!-- END PATTERN TABLE -->")
+    path.write_text(replace_between(path.read_text(encoding="utf-8"), markers, text, source=str(path), note=None),
+                    encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -450,8 +450,13 @@ def render_indicator_tables() -> str:
     return "\n".join(lines) + "\n"
 
 
-def replace_between(text: str, markers: Markers, content: str, *, source: str = "text") -> str:
+def replace_between(
+    text: str, markers: Markers, content: str, *, source: str = "text", note: str | None = _GENERATED_NOTE
+) -> str:
     """Replace what lies between a pair of markers (the markers themselves stay).
+
+    ``note`` is the comment that opens the block (``None``: none, for blocks whose text
+    names the command that wrote it, as the experiments' tables do).
 
     Raises:
         ValueError: a marker is missing, repeated, or the end comes before the begin.
@@ -466,7 +471,7 @@ def replace_between(text: str, markers: Markers, content: str, *, source: str = 
     stop = text.index(markers.end)
     if stop < start:
         raise ValueError(f"{source}: {markers.end!r} comes before {markers.begin!r}")
-    block = f"\n{_GENERATED_NOTE}\n\n{content.strip()}\n\n"
+    block = f"\n{content.strip()}\n" if note is None else f"\n{note}\n\n{content.strip()}\n\n"
     return text[:start] + block + text[stop:]
 
 
