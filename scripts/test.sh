@@ -10,7 +10,7 @@ shift $(( $# > 2 ? 2 : $# ))
 bash scripts/setup.sh "$PY" "$VENV"
 "$VENV/bin/ruff" check simulator tests experiments benchmarks
 set +e
-"$VENV/bin/python" -m pytest -p no:cacheprovider "$@"
+"$VENV/bin/python" -m pytest -p no:cacheprovider --durations=30 "$@"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then

@@ -24,6 +24,7 @@ numbered past the n-th acceptance may run on a parallel back-end and are discard
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 from collections.abc import Callable
@@ -33,6 +34,8 @@ from typing import Any
 import cloudpickle
 import numpy as np
 from pyabc.sampler import Sampler
+
+from ..parent_watch import exit_with_parent
 
 __all__ = [
     "SeededSampler",
@@ -141,7 +144,10 @@ class ProcessBackend:
 
         self.workers = max(1, int(workers))
         self._pool = ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=multiprocessing.get_context(start_method)
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context(start_method),
+            initializer=exit_with_parent,
+            initargs=(os.getpid(),),
         )
 
     def share(self, key: str, payload: bytes) -> Any:  # noqa: ARG002

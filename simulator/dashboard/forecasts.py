@@ -23,13 +23,13 @@ import multiprocessing
 import os
 import pickle
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..analysis.tipping import Regime
+from ..parent_watch import exit_with_parent
 from ..studies.forecast import (
     DEFAULT_FUTURES,
     ForecastResult,
@@ -97,14 +97,7 @@ def _worker_setup(parent: int) -> None:  # pragma: no cover - runs in the worker
         os.nice(10)
     except (AttributeError, OSError):
         pass
-
-    def watch() -> None:
-        while True:
-            time.sleep(2.0)
-            if os.getppid() != parent:
-                os._exit(0)
-
-    threading.Thread(target=watch, name="clsim-forecast-watchdog", daemon=True).start()
+    exit_with_parent(parent, poll_seconds=2.0)
 
 
 class ForecastService:

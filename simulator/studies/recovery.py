@@ -11,12 +11,15 @@ count). Repetitions run in worker processes (``workers``), each one serially ins
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from ..parent_watch import exit_with_parent
 
 __all__ = ["recovery_repetition", "recovery_study"]
 
@@ -77,7 +80,10 @@ def recovery_study(
     if workers > 1:
         import multiprocessing
 
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=exit_with_parent, initargs=(os.getpid(),),
+        ) as pool:
             parts = list(pool.map(recovery_repetition, *zip(*args, strict=True)))
     else:
         parts = [recovery_repetition(*a) for a in args]

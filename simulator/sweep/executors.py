@@ -31,6 +31,7 @@ resumed sweep runs exactly the missing run ids.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import traceback
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,6 +39,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..parent_watch import exit_with_parent
 from .errors import Problem, SweepError
 from .targets import Target
 
@@ -169,9 +171,10 @@ class SerialExecutor(Executor):
 _WORKER_TARGET: Target | None = None
 
 
-def _init_worker(target: Target) -> None:
+def _init_worker(target: Target, parent: int | None = None) -> None:
     global _WORKER_TARGET
     _WORKER_TARGET = target
+    exit_with_parent(parent)
 
 
 def _run_in_worker(tasks: list[RunTask], workers: int = 1) -> list[RunOutcome]:
@@ -221,7 +224,7 @@ class ProcessExecutor(Executor):
             max_workers=self.workers,
             mp_context=multiprocessing.get_context(self.start_method),
             initializer=_init_worker,
-            initargs=(target,),
+            initargs=(target, os.getpid()),
         )
         size = batch_size_for(target, self.workers, self.batch, self.chunk_size)
         chunks = _chunks(tasks, size)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..parent_watch import exit_with_parent
 from .core import DEFAULT_OUT, Validation, markdown_table, write_validation
 
 __all__ = [
@@ -181,7 +183,10 @@ def run_all(
             if progress:
                 progress(name, results[name])
     else:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=get_context("spawn"),
+            initializer=exit_with_parent, initargs=(os.getpid(),),
+        ) as pool:
             futures = {name: pool.submit(run_one, name, quick, master_seed, out) for name in names}
             for name in names:
                 if progress:
