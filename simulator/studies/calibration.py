@@ -43,6 +43,7 @@ from simulator.calibration.priors import PriorSet, build_priors
 from simulator.calibration.sampler import SeededSampler, make_backend
 from simulator.calibration.simulate import CalibrationModel, TargetDistance, observed
 from simulator.calibration.targets import CalibrationStoreError, TargetsFile, load_targets
+from simulator.calibration.transition import BoundedNormalTransition
 from simulator.scenario.errors import Problem
 from simulator.sweep.store import package_version
 
@@ -399,6 +400,7 @@ def calibration_study(
             priors.to_pyabc(),
             TargetDistance(targets_obj),
             population_size=int(population),
+            transitions=BoundedNormalTransition({p.name: (p.low, p.high) for p in priors.priors}),
             sampler=sampler,
             eps=_FlooredEpsilon.make(float(min_epsilon)),
         )
