@@ -321,3 +321,13 @@ def test_posterior_does_not_depend_on_the_global_random_state(tmp_path):
                               master_seed=10, progress=False, figures=False)
     assert not pd.read_parquet(tmp_path / "other" / "posterior.parquet").equals(tables[0])
     assert other["kind"] == "calibration"
+
+
+def test_degenerate_weights_are_flagged_and_healthy_ones_are_not():
+    from simulator.studies.calibration import weight_health
+
+    gens = pd.DataFrame({"t": [-1, 0, 1, 2], "ess": [float("nan"), 60.0, 30.0, 2.5]})
+    bad = weight_health(gens, 60)
+    assert bad["degenerate"] and bad["ess_final"] == 2.5
+    good = weight_health(gens.assign(ess=[float("nan"), 60.0, 30.0, 25.0]), 60)
+    assert not good["degenerate"] and good["ess_share"] == pytest.approx(25 / 60)

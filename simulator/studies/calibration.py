@@ -276,12 +276,53 @@ def _checks(targets: TargetsFile, ppc: pd.DataFrame) -> dict[str, dict[str, Any]
     return out
 
 
-def _summary_text(summary: pd.DataFrame, checks: dict[str, dict[str, Any]], generations: pd.DataFrame, converged: bool) -> str:
+#: Below this share of the population, the last generation's importance weights are
+#: called degenerate: the posterior rests on a handful of parameter sets.
+DEGENERATE_ESS_SHARE = 0.1
+
+
+def weight_health(generations: pd.DataFrame, population: int) -> dict[str, Any]:
+    """The effective sample size of the last generation against the population.
+
+    ABC-SMC's importance weights (prior over the perturbation kernel's density) grow
+    uneven with the number of parameters perturbed: in 81 dimensions a kernel's density
+    at its own draw varies over orders of magnitude, so one particle can carry nearly all
+    the weight. A posterior with an effective sample size of a few particles has
+    intervals that say more about the weights than about the targets; the calibration
+    reports it rather than hide it.
+    """
+    g = generations[generations["t"] >= 0]
+    ess = float(g["ess"].iloc[-1]) if len(g) else float("nan")
+    return {
+        "ess_final": ess,
+        "population": int(population),
+        "ess_share": ess / population if population else float("nan"),
+        "degenerate": bool(math.isfinite(ess) and ess < DEGENERATE_ESS_SHARE * population),
+        "threshold_share": DEGENERATE_ESS_SHARE,
+    }
+
+
+def _summary_text(
+    summary: pd.DataFrame,
+    checks: dict[str, dict[str, Any]],
+    generations: pd.DataFrame,
+    converged: bool,
+    weights: dict[str, Any] | None = None,
+) -> str:
     g = generations[generations["t"] >= 0]
     lines = [
         f"ABC-SMC: {len(g)} generations, final epsilon {g['epsilon'].iloc[-1]:.3g} "
         f"({'every target met' if converged else 'tolerance 1 not reached: not every target met yet'}), "
         f"{int(generations['evaluations'].sum())} model evaluations.",
+    ]
+    if weights is not None and weights["degenerate"]:
+        lines.append(
+            f"WARNING: degenerate weights: the last generation's effective sample size is "
+            f"{weights['ess_final']:.1f} of {weights['population']} particles, so the posterior rests on a "
+            "few parameter sets and its intervals understate what is not known "
+            "(docs/calibration.md, section 8)."
+        )
+    lines += [
         "Posterior (median [90% credible interval]; contraction of the prior interval):",
     ]
     for _, row in summary.iterrows():
@@ -478,10 +519,11 @@ def calibration_study(
         "posterior": summary.to_dict("records"),
         "generations": gens.to_dict("records"),
         "converged": bool(converged),
+        "weights": weight_health(gens, int(population)),
         "checks": checks,
         "all_reproduced": bool(checks) and all(c["reproduced"] for c in checks.values()),
         "recovery": recovery,
-        "summary": _summary_text(summary, checks, gens, converged) if checks else "",
+        "summary": _summary_text(summary, checks, gens, converged, weight_health(gens, int(population))) if checks else "",
         "provenance": {
             "package_version": package_version(),
             "pyabc_version": pyabc.__version__,

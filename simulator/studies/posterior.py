@@ -25,6 +25,7 @@ scenario and are not applied here. Hysteresis and early warnings are not run per
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -80,11 +81,36 @@ def draw_parameters(
         raise ValueError(f"{posterior}: no parameter that applies to a scenario (only {skipped})")
     seq = np.random.SeedSequence([int(master_seed), POSTERIOR_STREAM])
     idx = resample(table["weight"].to_numpy(), int(draws), int(seq.generate_state(1)[0]))
+    integer = integer_parameters(posterior, applied)
+
+    def value(name: str, x: Any) -> float | int:
+        # integer parameters (tie counts) are continuous in ABC and rounded when applied,
+        # exactly as the calibration applied them (simulator.calibration.priors)
+        return int(round(float(x))) if name in integer else float(x)
+
     fixed = {n: lever_current(scenario, n) for n in applied}
-    rows = [{"draw": -1, "particle": -1, **{n: float(fixed[n]) for n in applied}}]
+    rows = [{"draw": -1, "particle": -1, **{n: value(n, fixed[n]) for n in applied}}]
     for d, j in enumerate(idx):
-        rows.append({"draw": d, "particle": int(j), **{n: float(table[n].iloc[int(j)]) for n in applied}})
+        rows.append({"draw": d, "particle": int(j), **{n: value(n, table[n].iloc[int(j)]) for n in applied}})
     return pd.DataFrame(rows), applied, skipped
+
+
+def integer_parameters(posterior: str | Path, names: list[str]) -> set[str]:
+    """The parameters of ``names`` that take whole numbers.
+
+    From the calibration's own priors (``calibration.json`` beside the posterior) when
+    present, otherwise from the schema's declared ranges.
+    """
+    manifest = posterior_path(posterior).parent / "calibration.json"
+    if manifest.is_file():
+        priors = json.loads(manifest.read_text(encoding="utf-8")).get("identity", {}).get("priors", [])
+        declared = {p["name"]: bool(p.get("integer")) for p in priors}
+        if all(n in declared for n in names):
+            return {n for n in names if declared[n]}
+    from simulator.scenario.ranges import plausible_ranges
+
+    ranges = plausible_ranges()
+    return {n for n in names if n in ranges and ranges[n].integer}
 
 
 def _points_spec(name: str, scenario: Path, points: list[dict[str, Any]], seeds: int, master_seed: int, steps: int | None) -> Any:
@@ -226,6 +252,8 @@ def posterior_tipping_study(
         "share_threshold": float((post["verdict"] == "threshold").mean()),
         "share_censored_above": float((post["censored"] == "above").mean()),
         "share_censored_below": float((post["censored"] == "below").mean()),
+        # resampling repeats particles; a degenerate posterior gives few distinct sets
+        "distinct_particles": int(post["particle"].nunique()),
     }
     fixed = {
         "critical_mass": float(fixed_row["critical_mass"]),
@@ -243,6 +271,7 @@ def posterior_tipping_study(
         f"{critical['share_threshold']:.0%} of draws show a supported threshold, "
         f"{critical['share_censored_above']:.0%} never tip in the range, "
         f"{critical['share_censored_below']:.0%} tip already at its lowest value.",
+        f"  the {n} draws are {critical['distinct_particles']} distinct posterior particles.",
         f"  fixed parameters: {_fmt(fixed['critical_mass'])} (90% CI {fixed['ci_low']:.4g} to {fixed['ci_high']:.4g}; {fixed['verdict']}).",
         f"  width from parameters {split['parameter_share']:.0%}, from run-to-run noise {split['noise_share']:.0%} "
         f"(over the {split['n']} draws with a crossing in the range).",
