@@ -156,10 +156,18 @@ def render_tipping(tip: dict[str, Any], command: str) -> list[str]:
             for s in sens[:4]
         )
         order = " > ".join(f"{d['dimension']} ({d[measure]:.2f})" for d in dims)
+        distinct = cm.get("distinct_particles", cm["draws"])
+        caveat = (
+            f" With only {distinct} distinct particles among the {cm['draws']} draws these correlations "
+            f"compare {distinct} parameter sets (repeated), so their p-values mean nothing; read them as "
+            "which parameters differ between those sets, not as sensitivities."
+            if distinct < 10
+            else ""
+        )
         lines += [
             "",
             f"Largest rank correlations with the draws' critical masses ({label}): {top}. "
-            f"By seed 002's dimensions (largest |{label}| in each): {order}.",
+            f"By seed 002's dimensions (largest |{label}| in each): {order}.{caveat}",
         ]
     return lines
 
