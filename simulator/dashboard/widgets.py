@@ -25,8 +25,10 @@ __all__ = ["NetworkCanvas", "LineChart", "Meter", "CurveChart", "HtmlText", "Dow
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-def _module(name: str) -> str:
-    return (STATIC / name).read_text(encoding="utf-8")
+def _module(name: str, *, charts: bool = False) -> str:
+    """A widget's ES module; a canvas chart's gets the shared helpers (``common.js``) first."""
+    text = (STATIC / name).read_text(encoding="utf-8")
+    return ((STATIC / "common.js").read_text(encoding="utf-8") + "\n" + text) if charts else text
 
 
 class NetworkCanvas(anywidget.AnyWidget):
@@ -39,7 +41,7 @@ class NetworkCanvas(anywidget.AnyWidget):
     two engaged agents.
     """
 
-    _esm = _module("network.js")
+    _esm = _module("network.js", charts=True)
     title = traitlets.Unicode("").tag(sync=True)
     legend = traitlets.List([]).tag(sync=True)
     height = traitlets.Int(0).tag(sync=True)
@@ -68,7 +70,7 @@ class LineChart(anywidget.AnyWidget):
     ``dotted``); ``band`` is ``[x0, x1, label]`` (a shaded window) or empty.
     """
 
-    _esm = _module("lines.js")
+    _esm = _module("lines.js", charts=True)
     title = traitlets.Unicode("").tag(sync=True)
     x_label = traitlets.Unicode("years").tag(sync=True)
     y_label = traitlets.Unicode("").tag(sync=True)
@@ -94,7 +96,7 @@ class Meter(anywidget.AnyWidget):
     ``status`` says why.
     """
 
-    _esm = _module("meter.js")
+    _esm = _module("meter.js", charts=True)
     title = traitlets.Unicode("").tag(sync=True)
     p = traitlets.Float(-1.0).tag(sync=True)
     reading_month = traitlets.Int(-1).tag(sync=True)
@@ -119,7 +121,7 @@ class CurveChart(anywidget.AnyWidget):
     (None when unknown).
     """
 
-    _esm = _module("curve.js")
+    _esm = _module("curve.js", charts=True)
     title = traitlets.Unicode("").tag(sync=True)
     x_label = traitlets.Unicode("").tag(sync=True)
     y_label = traitlets.Unicode("").tag(sync=True)

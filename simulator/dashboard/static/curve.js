@@ -2,65 +2,8 @@
 // cohort size), the fitted S-curve of the outcome, the "transformed" cut, and the
 // critical mass with its interval, redrawn as runs arrive (server: simulator.studies.room).
 
-function niceStep(span, target) {
-  const raw = span / Math.max(1, target);
-  const power = Math.pow(10, Math.floor(Math.log10(raw)));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * power >= raw) return m * power;
-  return 10 * power;
-}
-
-function savePng(canvas, name) {
-  canvas.toBlob((blob) => {
-    if (!blob) return;
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = name;
-    document.body.appendChild(a);
-    a.click();
-    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-  }, "image/png");
-}
-
-function pngButton(font) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "clsim-png";
-  button.title = "Save this chart as a PNG image";
-  button.textContent = "PNG";
-  button.style.font = `${Math.max(11, Math.round(font * 0.75))}px Roboto, Helvetica, Arial, sans-serif`;
-  button.style.border = "1px solid #c8ccd2";
-  button.style.borderRadius = "4px";
-  button.style.background = "#fff";
-  button.style.color = "#333";
-  button.style.padding = "1px 6px";
-  button.style.marginLeft = "10px";
-  button.style.cursor = "pointer";
-  return button;
-}
-
 function render({ model, el }) {
-  const root = document.createElement("div");
-  root.className = "clsim-curvechart";
-  root.style.width = "100%";
-  const head = document.createElement("div");
-  head.style.display = "flex";
-  head.style.justifyContent = "space-between";
-  head.style.alignItems = "baseline";
-  head.style.gap = "8px";
-  const title = document.createElement("div");
-  title.className = "clsim-chart-title";
-  title.style.whiteSpace = "nowrap";
-  title.style.overflow = "hidden";
-  title.style.textOverflow = "ellipsis";
-  const png = pngButton(model.get("font_size"));
-  head.append(title, png);
-  const canvas = document.createElement("canvas");
-  canvas.className = "clsim-plot";
-  canvas.style.display = "block";
-  canvas.style.width = "100%";
-  root.append(head, canvas);
-  el.appendChild(root);
-  png.addEventListener("click", () => savePng(canvas, model.get("filename") || "room-experiment.png"));
+  const { root, head, title, png, canvas } = chartFrame(model, el, { className: "clsim-curvechart", filename: "room-experiment.png" });
   let pending = false;
   let observer = null;
   let observedBox = null;

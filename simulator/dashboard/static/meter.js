@@ -6,59 +6,14 @@
 // critical mass: the cohort axis with the estimated critical mass and its interval (a
 // precomputed tipping study, or the room's experiment) and a mark for this run.
 
-function savePng(canvas, name) {
-  canvas.toBlob((blob) => {
-    if (!blob) return;
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = name;
-    document.body.appendChild(a);
-    a.click();
-    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-  }, "image/png");
-}
-
-function pngButton(font) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "clsim-png";
-  button.title = "Save this chart as a PNG image";
-  button.textContent = "PNG";
-  button.style.font = `${Math.max(11, Math.round(font * 0.75))}px Roboto, Helvetica, Arial, sans-serif`;
-  button.style.border = "1px solid #c8ccd2";
-  button.style.borderRadius = "4px";
-  button.style.background = "#fff";
-  button.style.color = "#333";
-  button.style.padding = "1px 6px";
-  button.style.marginLeft = "10px";
-  button.style.cursor = "pointer";
-  return button;
-}
-
 function pct(p) {
   return `${Math.round(100 * p)}%`;
 }
 
 function render({ model, el }) {
-  const root = document.createElement("div");
-  root.className = "clsim-meter";
-  root.style.width = "100%";
-  const head = document.createElement("div");
-  head.style.display = "flex";
-  head.style.justifyContent = "space-between";
-  head.style.alignItems = "baseline";
-  const title = document.createElement("div");
-  title.className = "clsim-chart-title";
-  title.style.whiteSpace = "nowrap";
-  const png = pngButton(model.get("font_size"));
-  head.append(title, png);
-  const canvas = document.createElement("canvas");
-  canvas.className = "clsim-plot";
-  canvas.style.display = "block";
-  canvas.style.width = "100%";
-  root.append(head, canvas);
-  el.appendChild(root);
-  png.addEventListener("click", () => savePng(canvas, model.get("filename") || "meter.png"));
+  const { root, head, title, png, canvas } = chartFrame(model, el, {
+    className: "clsim-meter", filename: "meter.png", gap: false, ellipsis: false, nowrap: true,
+  });
   let pending = false;
   let observer = null;
   let observedBox = null;

@@ -24,70 +24,11 @@ function typed(value, Type) {
   return new Type(copy.buffer, 0, Math.floor(copy.byteLength / Type.BYTES_PER_ELEMENT));
 }
 
-function savePng(canvas, name) {
-  canvas.toBlob((blob) => {
-    if (!blob) return;
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = name;
-    document.body.appendChild(a);
-    a.click();
-    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-  }, "image/png");
-}
-
-function pngButton(font) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "clsim-png";
-  button.title = "Save this chart as a PNG image";
-  button.textContent = "PNG";
-  button.style.font = `${Math.max(11, Math.round(font * 0.75))}px Roboto, Helvetica, Arial, sans-serif`;
-  button.style.border = "1px solid #c8ccd2";
-  button.style.borderRadius = "4px";
-  button.style.background = "#fff";
-  button.style.color = "#333";
-  button.style.padding = "1px 6px";
-  button.style.marginLeft = "10px";
-  button.style.cursor = "pointer";
-  return button;
-}
-
 function render({ model, el }) {
-  const root = document.createElement("div");
-  root.className = "clsim-netcanvas";
-  root.style.position = "relative";
-  root.style.width = "100%";
-  const head = document.createElement("div");
-  head.style.display = "flex";
-  head.style.justifyContent = "space-between";
-  head.style.alignItems = "baseline";
-  head.style.flexWrap = "wrap";
-  head.style.gap = "8px";
-  const title = document.createElement("div");
-  title.className = "clsim-chart-title";
-  const legend = document.createElement("div");
-  legend.className = "clsim-legend";
-  const right = document.createElement("div");
-  right.style.display = "flex";
-  right.style.alignItems = "baseline";
-  right.style.flexWrap = "wrap";
-  right.style.justifyContent = "flex-end";
-  const png = pngButton(model.get("font_size"));
-  right.append(legend, png);
-  head.append(title, right);
-  const canvas = document.createElement("canvas");
-  canvas.className = "clsim-plot";
-  canvas.style.display = "block";
-  canvas.style.width = "100%";
-  const tip = document.createElement("div");
-  tip.className = "clsim-tooltip";
-  tip.style.position = "absolute";
-  tip.style.pointerEvents = "none";
-  tip.style.display = "none";
-  root.append(head, canvas, tip);
-  el.appendChild(root);
-  png.addEventListener("click", () => savePng(canvas, model.get("filename") || "network.png"));
+  const { root, head, title, legend, png, canvas, tip } = chartFrame(model, el, {
+    className: "clsim-netcanvas", filename: "network.png", legend: true, tooltip: true, positioned: true,
+    ellipsis: false, wrap: true,
+  });
 
   let data = {};
   let transform = { scale: 1, ox: 0, oy: 0 };
