@@ -491,6 +491,7 @@ def calibration_study(
     checks = _checks(targets_obj, ppc) if len(ppc) else {}
     final_eps = float(gens[gens["t"] >= 0]["epsilon"].iloc[-1])
     converged = final_eps <= min_epsilon
+    weights = weight_health(gens, int(population))
     recovery = None
     if truth is not None:
         recovery = {
@@ -519,11 +520,11 @@ def calibration_study(
         "posterior": summary.to_dict("records"),
         "generations": gens.to_dict("records"),
         "converged": bool(converged),
-        "weights": weight_health(gens, int(population)),
+        "weights": weights,
         "checks": checks,
         "all_reproduced": bool(checks) and all(c["reproduced"] for c in checks.values()),
         "recovery": recovery,
-        "summary": _summary_text(summary, checks, gens, converged, weight_health(gens, int(population))) if checks else "",
+        "summary": _summary_text(summary, checks, gens, converged, weights) if checks else "",
         "provenance": {
             "package_version": package_version(),
             "pyabc_version": pyabc.__version__,
