@@ -65,13 +65,15 @@ def render_calibration(cal: dict[str, Any], command: str) -> list[str]:
         f"final tolerance {_num(gens[-1]['epsilon'])} "
         f"({'converged: every target met within its uncertainty by every accepted particle' if cal['converged'] else 'tolerance 1 not reached'}).",
         "",
-        "| generation | tolerance | evaluations | acceptance | effective sample size |",
-        "| --- | --- | --- | --- | --- |",
+        "| generation | tolerance | evaluations | acceptance | effective sample size | parameters perturbed locally |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for g in gens:
+        local = g.get("local_parameters")
         lines.append(
             f"| {int(g['t'])} | {_num(g['epsilon'])} | {int(g['evaluations'])} | "
-            f"{float(g['acceptance_rate']):.0%} | {_num(g['ess'])} |"
+            f"{float(g['acceptance_rate']):.0%} | {_num(g['ess'])} | "
+            f"{'' if local is None or local != local else int(local)} |"
         )
     weights = cal.get("weights")
     if weights:

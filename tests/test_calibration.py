@@ -7,6 +7,7 @@ Fast checks; the statistical recovery, the SIGKILL resume and the dask equivalen
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -303,20 +304,39 @@ def test_calibrate_cli_bad_input_exits_2_without_traceback(tmp_path):
 
 
 @pytest.mark.slow
-def test_posterior_does_not_depend_on_the_global_random_state(tmp_path):
-    """pyabc draws proposals from numpy's global state; the sampler seeds it per evaluation."""
+def test_posterior_depends_on_neither_the_global_random_state_nor_early_rejection(tmp_path, monkeypatch):
+    """pyabc draws proposals from numpy's global state; the sampler seeds it per evaluation.
+
+    The second run also turns early rejection off (an evaluation then runs every
+    scenario): the distance is the largest target score, so stopping at the first
+    scenario that misses the tolerance changes no decision, only the number of runs.
+    """
     import random
 
+    import simulator.runner
     from simulator.studies.calibration import calibration_study
 
-    tables = []
-    for i, state in enumerate((1, 2)):
+    real = simulator.runner.run_scenario
+    runs = {"n": 0}
+
+    def counted(*args, **kwargs):
+        runs["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(simulator.runner, "run_scenario", counted)
+    tables, gens, counts = [], [], []
+    for i, (state, early) in enumerate(((1, True), (2, False))):
         np.random.seed(state)  # noqa: NPY002 - the point of the test
         random.seed(state)
+        runs["n"] = 0
         calibration_study(tmp_path / str(i), RECOVERY, keys=KEYS, population=6, generations=2, ppc_draws=0,
-                          master_seed=9, progress=False, figures=False)
+                          master_seed=9, progress=False, figures=False, early_rejection=early)
+        counts.append(runs["n"])
         tables.append(pd.read_parquet(tmp_path / str(i) / "posterior.parquet"))
+        gens.append(pd.read_csv(tmp_path / str(i) / "generations.csv")[["t", "epsilon", "evaluations"]])
     pd.testing.assert_frame_equal(tables[0], tables[1])
+    pd.testing.assert_frame_equal(gens[0], gens[1])
+    assert counts[0] < counts[1], counts  # early rejection ran fewer scenarios
     other = calibration_study(tmp_path / "other", RECOVERY, keys=KEYS, population=6, generations=2, ppc_draws=0,
                               master_seed=10, progress=False, figures=False)
     assert not pd.read_parquet(tmp_path / "other" / "posterior.parquet").equals(tables[0])
@@ -331,3 +351,44 @@ def test_degenerate_weights_are_flagged_and_healthy_ones_are_not():
     assert bad["degenerate"] and bad["ess_final"] == 2.5
     good = weight_health(gens.assign(ess=[float("nan"), 60.0, 30.0, 25.0]), 60)
     assert not good["degenerate"] and good["ess_share"] == pytest.approx(25 / 60)
+
+
+def test_generations_record_how_many_parameters_each_generation_perturbed_locally():
+    """Generation t's proposals come from the kernel fitted to generation t-1: a population
+    spread over every range perturbs nothing locally; one narrowed parameter, one."""
+    from simulator.calibration.transition import BoundedNormalTransition
+    from simulator.studies.calibration import _generations
+
+    rng = np.random.default_rng(0)
+    spread = pd.DataFrame(rng.uniform(0, 1, (40, 3)), columns=["a", "b", "c"])
+    populations = {0: spread, 1: spread.assign(a=rng.uniform(0.45, 0.55, 40)),
+                   2: spread.assign(a=rng.uniform(0.45, 0.55, 40), b=rng.uniform(0.1, 0.2, 40))}
+
+    class History:
+        def get_all_populations(self):
+            return pd.DataFrame({"t": [-1, 0, 1, 2], "epsilon": [np.inf, 3.0, 2.0, 1.0],
+                                 "samples": [40, 80, 90, 100], "particles": [40] * 4})
+
+        def get_distribution(self, m, t):
+            return populations[t], np.full(40, 1 / 40)
+
+    g = _generations(History(), BoundedNormalTransition({k: (0.0, 1.0) for k in "abc"}))
+    assert np.isnan(g["local_parameters"].iloc[0])
+    assert g["local_parameters"].iloc[1:].tolist() == [0.0, 0.0, 1.0]
+
+
+def test_an_evaluation_stops_at_the_first_scenario_that_misses_the_tolerance():
+    truth = yaml.safe_load((ROOT / "tests" / "data" / "calibration_recovery_truth.yaml").read_text())["truth"]
+    targets = load_targets(RECOVERY)
+    model = CalibrationModel(targets, build_priors(targets, keys=KEYS))
+    params = {k: float(truth[k]) for k in KEYS}
+    full = model.statistics(params, sim_seed=3)
+    scores = TargetDistance(targets).scores(full)
+    first = list(targets.scenarios)[0]
+    first_scores = [scores[n] for n, t in targets.targets.items() if t.scenario == first]
+    # a tolerance the first scenario's targets already miss: nothing else runs
+    cut = model.statistics(params, sim_seed=3, tolerance=max(first_scores) / 2)
+    assert all(math.isnan(v) for n, v in cut.items() if targets.targets[n].scenario != first)
+    assert all(cut[n] == full[n] for n, t in targets.targets.items() if t.scenario == first)
+    # a tolerance every target meets: the full statistics, bit for bit
+    assert model.statistics(params, sim_seed=3, tolerance=max(scores.values())) == full

@@ -12,7 +12,12 @@ of its number:
   generators from ``SeedSequence([master_seed, STREAM, t + 1, j])`` (``t = -1`` is
   pyabc's calibration sample from the prior), and restores them afterwards;
 * it hands the model a simulation seed from the same sequence
-  (:func:`current_simulation_seed`), from which every run of the evaluation derives.
+  (:func:`current_simulation_seed`), from which every run of the evaluation derives;
+* it hands the model the generation's tolerance (:func:`current_tolerance`), so that an
+  evaluation can stop as soon as one target is missed by more than the tolerance: the
+  distance is the largest target score, so such a proposal is rejected whatever the
+  other scenarios give, and not running them changes no decision (early rejection;
+  :meth:`simulator.calibration.simulate.CalibrationModel.statistics`).
 
 The population of a generation therefore depends only on the master seed, the
 generation and the previous population (read back from the history database), so the
@@ -24,6 +29,7 @@ numbered past the n-th acceptance may run on a parallel back-end and are discard
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import threading
@@ -43,6 +49,7 @@ __all__ = [
     "ProcessBackend",
     "DaskBackend",
     "current_simulation_seed",
+    "current_tolerance",
     "evaluation_seeds",
     "STREAM",
     "make_backend",
@@ -79,6 +86,15 @@ def current_simulation_seed() -> int:
     return int(seed)
 
 
+def current_tolerance() -> float:
+    """The acceptance tolerance of the evaluation running in this thread (inf: none).
+
+    Infinite outside a sampler, for pyabc's calibration sample from the prior (every
+    proposal accepted) and when the sampler's early rejection is off.
+    """
+    return float(getattr(_LOCAL, "tolerance", math.inf))
+
+
 _CACHE: dict[str, Callable[[], Any]] = {}
 
 
@@ -91,7 +107,9 @@ def _load(key: str, payload: bytes) -> Callable[[], Any]:
     return fn
 
 
-def run_evaluation(key: str, payload: bytes, master_seed: int, t: int, job_id: int) -> Any:
+def run_evaluation(
+    key: str, payload: bytes, master_seed: int, t: int, job_id: int, tolerance: float = math.inf
+) -> Any:
     """Evaluate one proposal with its derived seeds; restores the global random state."""
     simulate_one = _load(key, payload)
     global_seed, sim_seed = evaluation_seeds(master_seed, t, job_id)
@@ -99,10 +117,12 @@ def run_evaluation(key: str, payload: bytes, master_seed: int, t: int, job_id: i
     np.random.seed(global_seed)  # noqa: NPY002 - pyabc's proposals use numpy's global state
     random.seed(global_seed)
     _LOCAL.sim_seed = sim_seed
+    _LOCAL.tolerance = float(tolerance)
     try:
         return simulate_one()
     finally:
         _LOCAL.sim_seed = None
+        _LOCAL.tolerance = math.inf
         np.random.set_state(np_state)  # noqa: NPY002
         random.setstate(py_state)
 
@@ -233,6 +253,9 @@ class SeededSampler(Sampler):
             :class:`DaskBackend`.
         window: evaluations in flight per worker.
         progress: called as ``progress(t, accepted, n, evaluations)`` while sampling.
+        early_rejection: hand evaluations the generation's tolerance so that they can
+            stop at the first target missed by more (same accept/reject decisions, so the
+            same posterior; fewer runs).
     """
 
     def __init__(
@@ -241,8 +264,10 @@ class SeededSampler(Sampler):
         backend: Any = None,
         window: int = 2,
         progress: Progress | None = None,
+        early_rejection: bool = True,
     ):
         super().__init__()
+        self.early_rejection = bool(early_rejection)
         self.master_seed = int(master_seed)
         self.backend = backend if backend is not None else SerialBackend()
         self.window = max(1, int(window))
@@ -263,10 +288,14 @@ class SeededSampler(Sampler):
         t: int,
         *,
         max_eval: float = np.inf,
-        all_accepted: bool = False,  # noqa: ARG002 - pyabc's simulate_one handles it
-        ana_vars: Any = None,  # noqa: ARG002
+        all_accepted: bool = False,
+        ana_vars: Any = None,
     ) -> Any:
         """Evaluate proposals 0, 1, 2, ... until ``n`` are accepted; keep those up to the n-th."""
+        # the tolerance pyabc's acceptor compares distances with (the same epsilon object)
+        tolerance = math.inf
+        if self.early_rejection and not all_accepted and ana_vars is not None:
+            tolerance = float(ana_vars.eps(t))
         payload = cloudpickle.dumps(simulate_one)
         key = f"{self.analysis_id}:{t}:{id(simulate_one)}"
         shared = self.backend.share(key, payload)
@@ -291,7 +320,7 @@ class SeededSampler(Sampler):
                     and len(accepted_ids) < n
                 ):
                     fut = self.backend.submit(
-                        run_evaluation, key, shared, self.master_seed, t, next_id
+                        run_evaluation, key, shared, self.master_seed, t, next_id, tolerance
                     )
                     running[fut] = next_id
                     next_id += 1

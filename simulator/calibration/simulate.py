@@ -9,6 +9,15 @@ simulation seed (:func:`simulator.calibration.sampler.current_simulation_seed`),
 ``SeedSequence`` child per scenario and replicate, so the same evaluation always gives
 the same statistics.
 
+**Early rejection.** Inside the sampler an evaluation knows its generation's tolerance
+(:func:`simulator.calibration.sampler.current_tolerance`). Scenarios run in the targets
+file's order; once a scenario's targets include one whose score is above the tolerance,
+the proposal is rejected whatever the rest give (the distance is their largest score), so
+the remaining scenarios are not run and their statistics are NaN. Each scenario's runs
+have their own seeds whatever ran before, so accepted proposals get exactly the
+statistics of a full evaluation and the posterior does not change; only rejected ones
+are cut short. Listing the scenario whose targets are missed most often first saves most.
+
 :class:`TargetDistance` is the largest target score (``Target.score``: deviation in units
 of the stated uncertainty; 0 for a satisfied constraint, above 1 for a violated one), a
 Chebyshev (max) norm. A distance of at most 1 therefore means *every* quantitative target
@@ -71,8 +80,14 @@ class CalibrationModel:
         if not self.scenarios:
             self.scenarios = load_scenarios(self.targets)
 
-    def statistics(self, params: Mapping[str, float], sim_seed: int) -> dict[str, float]:
-        """The statistic of every target for one parameter set and simulation seed."""
+    def statistics(
+        self, params: Mapping[str, float], sim_seed: int, tolerance: float = math.inf
+    ) -> dict[str, float]:
+        """The statistic of every target for one parameter set and simulation seed.
+
+        With a finite ``tolerance``, stops after the first scenario with a target scored
+        above it; the targets of the scenarios not run are NaN (see the module's note).
+        """
         from simulator.runner import run_scenario
 
         names = list(self.targets.scenarios)
@@ -90,14 +105,32 @@ class CalibrationModel:
                 run = run_scenario(scenario, seed=seeds[i][rep], steps=entry.steps)
                 for tn, t in mine:
                     values[tn].append(compute(t.statistic.name, run, dict(t.statistic.args)))
-        return {tn: float(np.mean(v)) if not any(math.isnan(x) for x in v) else float("nan") for tn, v in values.items()}
+            if math.isfinite(tolerance) and any(
+                _score(t, _mean(values[tn])) > tolerance for tn, t in mine
+            ):
+                break
+        return {tn: _mean(v) for tn, v in values.items()}
 
     def __call__(self, params: Mapping[str, float]) -> dict[str, float]:
-        """The entry point pyabc calls; the evaluation's seed comes from the seeded sampler."""
-        from .sampler import current_simulation_seed
+        """The entry point pyabc calls; seed and tolerance come from the seeded sampler."""
+        from .sampler import current_simulation_seed, current_tolerance
 
-        seed = self.seed if self.seed is not None else current_simulation_seed()
-        return self.statistics(params, seed)
+        if self.seed is not None:
+            return self.statistics(params, self.seed)
+        return self.statistics(params, current_simulation_seed(), current_tolerance())
+
+
+def _mean(values: list[float]) -> float:
+    """Mean over a target's runs; NaN if any run's statistic is NaN or none ran."""
+    if not values or any(math.isnan(x) for x in values):
+        return float("nan")
+    return float(np.mean(values))
+
+
+def _score(target: Any, value: float) -> float:
+    """A target's score as the distance counts it (NaN: far outside)."""
+    score = target.score(value)
+    return NAN_SCORE if not math.isfinite(score) else score
 
 
 def load_scenarios(targets: TargetsFile) -> dict[str, Any]:
@@ -120,11 +153,7 @@ class TargetDistance(Distance):
 
     def scores(self, x: Mapping[str, float]) -> dict[str, float]:
         """Each target's score for statistics ``x``."""
-        out = {}
-        for name, target in self.targets.targets.items():
-            score = target.score(float(x[name]))
-            out[name] = NAN_SCORE if not math.isfinite(score) else score
-        return out
+        return {name: _score(target, float(x[name])) for name, target in self.targets.targets.items()}
 
     def __call__(
         self,

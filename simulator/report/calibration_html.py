@@ -101,7 +101,7 @@ def build_calibration_report(out: str | Path, path: str | Path | None = None) ->
             parts.append("<h2>Posterior predictive checks against every target</h2>")
             parts.append(_checks(data["checks"]))
         parts.append("<h2>Generations</h2>")
-        parts.append(_table(data["generations"], ["t", "epsilon", "evaluations", "particles", "acceptance_rate", "ess"]))
+        parts.append(_table(data["generations"], ["t", "epsilon", "evaluations", "particles", "acceptance_rate", "ess", "local_parameters"]))
         parts.append("<h2>Priors</h2>")
         parts.append(_table(data["priors"], ["name", "low", "high", "default", "integer", "reason"]))
     elif kind == "posterior_tipping":

@@ -171,9 +171,16 @@ def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:
     os.replace(tmp, out / MANIFEST_FILE)
 
 
-def _generations(history: Any) -> pd.DataFrame:
+def _generations(history: Any, kernel: BoundedNormalTransition | None = None) -> pd.DataFrame:
+    """Per generation: epsilon, evaluations, acceptance rate, ESS and local parameters.
+
+    With ``kernel``, also how many parameters each generation's proposals perturbed
+    locally: the kernel refitted to the generation before, exactly as the run fitted it
+    (the others were redrawn from their priors).
+    """
     pops = history.get_all_populations()
     rows = []
+    local_next: float = float("nan")
     for _, row in pops.iterrows():
         t = int(row["t"])
         rec: dict[str, Any] = {
@@ -183,13 +190,26 @@ def _generations(history: Any) -> pd.DataFrame:
             "particles": int(row["particles"]) if pd.notna(row["particles"]) else 0,
         }
         if t >= 0:
-            _, w = history.get_distribution(m=0, t=t)
+            x, w = history.get_distribution(m=0, t=t)
             rec["ess"] = effective_sample_size(np.asarray(w))
             rec["acceptance_rate"] = rec["particles"] / rec["evaluations"] if rec["evaluations"] else float("nan")
+            rec["local_parameters"] = 0.0 if t == 0 else local_next  # generation 0 samples the prior
+            if kernel is not None:
+                kernel.fit(x, np.asarray(w))
+                local_next = float(len(kernel.local))
         else:
             rec["ess"], rec["acceptance_rate"] = float("nan"), float("nan")
+            rec["local_parameters"] = float("nan")
         rows.append(rec)
     return pd.DataFrame(rows)
+
+
+def _kernel(priors: PriorSet) -> BoundedNormalTransition:
+    """The perturbation kernel (:mod:`simulator.calibration.transition`).
+
+    Local in the parameters the population has narrowed, a fresh prior draw in the others.
+    """
+    return BoundedNormalTransition({p.name: (p.low, p.high) for p in priors.priors})
 
 
 def _posterior_table(history: Any, t: int, names: list[str]) -> pd.DataFrame:
@@ -285,9 +305,11 @@ def weight_health(generations: pd.DataFrame, population: int) -> dict[str, Any]:
     """The effective sample size of the last generation against the population.
 
     ABC-SMC's importance weights (prior over the perturbation kernel's density) grow
-    uneven with the number of parameters perturbed: in 81 dimensions a kernel's density
-    at its own draw varies over orders of magnitude, so one particle can carry nearly all
-    the weight. A posterior with an effective sample size of a few particles has
+    uneven with the number of parameters perturbed locally: in 81 dimensions a kernel's
+    density at its own draw varies over orders of magnitude, so one particle can carry
+    nearly all the weight. The kernel redraws the parameters the targets have not
+    narrowed from their priors to keep that number small, but many informed parameters
+    can still do it. A posterior with an effective sample size of a few particles has
     intervals that say more about the weights than about the targets; the calibration
     reports it rather than hide it.
     """
@@ -315,6 +337,11 @@ def _summary_text(
         f"({'every target met' if converged else 'tolerance 1 not reached: not every target met yet'}), "
         f"{int(generations['evaluations'].sum())} model evaluations.",
     ]
+    if "local_parameters" in g and len(g) > 1 and math.isfinite(float(g["local_parameters"].iloc[-1])):
+        lines.append(
+            f"Last generation's proposals: {int(g['local_parameters'].iloc[-1])} parameters perturbed locally, "
+            "the others redrawn from their priors (not yet narrowed by the targets)."
+        )
     if weights is not None and weights["degenerate"]:
         lines.append(
             f"WARNING: degenerate weights: the last generation's effective sample size is "
@@ -384,6 +411,7 @@ def calibration_study(
     overwrite: bool = False,
     truth: Mapping[str, float] | None = None,
     figures: bool = True,
+    early_rejection: bool = True,
 ) -> dict[str, Any]:
     """Run (or resume) an ABC-SMC calibration into ``out``.
 
@@ -408,6 +436,8 @@ def calibration_study(
         truth: the known parameter set of synthetic targets (marked in the figures and
             compared with the posterior intervals).
         figures: draw the figures.
+        early_rejection: stop an evaluation at the first scenario whose targets miss the
+            tolerance (same posterior, fewer runs; off only to show that it is the same).
 
     Returns:
         The analysis dict also written to ``OUT/analysis.json``.
@@ -427,7 +457,7 @@ def calibration_study(
     logging.getLogger("pyabc").setLevel(logging.WARNING)
     backend = make_backend(executor, workers=workers, cluster=cluster, start_method=start_method)
     bar, update = _progress_bar(progress)
-    sampler = SeededSampler(master_seed, backend, progress=update)
+    sampler = SeededSampler(master_seed, backend, progress=update, early_rejection=early_rejection)
     db = f"sqlite:///{(out / DB_FILE).resolve()}"
     session = {
         "started": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
@@ -441,7 +471,7 @@ def calibration_study(
             priors.to_pyabc(),
             TargetDistance(targets_obj),
             population_size=int(population),
-            transitions=BoundedNormalTransition({p.name: (p.low, p.high) for p in priors.priors}),
+            transitions=_kernel(priors),
             sampler=sampler,
             eps=_FlooredEpsilon.make(float(min_epsilon)),
         )
@@ -478,7 +508,7 @@ def calibration_study(
         max_t = history.max_t
         if max_t < 0:
             raise CalibrationStoreError(str(out), [Problem("abc.db", "at least one finished generation", "none")])
-        gens = _generations(history)
+        gens = _generations(history, _kernel(priors))
         gens.to_csv(out / "generations.csv", index=False)
         posterior = _posterior_table(history, max_t, names)
         posterior.to_parquet(out / POSTERIOR_FILE, index=False)
