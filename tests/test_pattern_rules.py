@@ -1,7 +1,7 @@
 """The hysteresis rule can fail either way: gains that fade above, or persist below, the critical mass.
 
-Hysteresis has no single knock-out that fails it at the CI's size (tests/test_patterns.py
-says why); these tables show that the rule itself is not a check that cannot fail.
+The model's own counter-scenario (reinforcement off) is run in tests/test_patterns.py; these
+tables show, without the model, that the rule fails on either kind of failure.
 """
 
 from __future__ import annotations

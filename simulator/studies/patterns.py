@@ -104,8 +104,8 @@ COUNTERS: dict[int, str] = {
     8: "mechanisms.collective_learning",
 }
 
-_SHORTEST_LAG = 3.0
-_n_placement = 3  # recruit.placement_clusters of the shipped programmes  # months: the low end of dynamics.learning_lag_months' plausible range
+_SHORTEST_LAG = 3.0  # months: the low end of dynamics.learning_lag_months' plausible range
+_n_placement = 3  # recruit.placement_clusters of the shipped programmes
 
 
 def stage_a_designs() -> dict[str, list[dict[str, Any]]]:
