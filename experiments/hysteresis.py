@@ -10,7 +10,7 @@ mechanism knocked out in turn: which knock-outs release the tipped state above t
 critical mass, and which let the runs below it keep their gains.
 
 Run: ``python experiments/hysteresis.py [--seeds 8] [--master-seeds 2026,11,12,13,14]
-[--workers 2] [--out results/hysteresis]`` (about 12 minutes on 2 cores).
+[--workers 2] [--out results/hysteresis]`` (about 4 minutes on 2 cores).
 """
 
 from __future__ import annotations
