@@ -358,6 +358,8 @@ class SocialNetwork:
     collective: sp.csr_matrix = field(repr=False, default=None)
     entry_run: NDArray[np.int32] | None = field(repr=False, default=None)
     _cross: tuple[NDArray[np.int64], NDArray[np.int64]] | None = field(repr=False, default=None)
+    _layer_bit: NDArray[np.uint16] | None = field(repr=False, compare=False, default=None)
+    _gated: tuple[bytes, NDArray[np.float64]] | None = field(repr=False, compare=False, default=None)
 
     @property
     def n_ties(self) -> int:
@@ -370,9 +372,36 @@ class SocialNetwork:
         ``gates`` is one weight a layer (L,), or, for an ensemble of runs laid side by side
         (``simulator.ensemble``), one row a run (runs, L) read through ``entry_run``.
         """
-        g = gates[self.layer] if gates.ndim == 1 else gates[self.entry_run, self.layer]
-        data = g * membership[self.layer, self.row] * membership[self.layer, self.indices]
+        data = self._gate_of_entries(gates)
+        binary = (membership == 0.0) | (membership == 1.0)
+        if not binary.all():  # pragma: no cover - every caller passes 0/1 memberships
+            data *= membership[self.layer, self.row] * membership[self.layer, self.indices]
+        else:
+            # With 0/1 memberships, ``gate * m[layer, row] * m[layer, col]`` is the gate itself
+            # or 0: an entry is cut when its layer excludes either end. Each agent's excluded
+            # layers are one bit field, so this is two 1-D gathers of small integers instead
+            # of two 2-D gathers of floats and two products over every entry (the same values).
+            absent = ~membership.astype(bool)
+            excluded = np.zeros(self.n, dtype=np.uint16)
+            for lay in np.flatnonzero(absent.any(axis=1)):
+                excluded[absent[lay]] |= np.uint16(1 << int(lay))
+            if excluded.any():
+                data[((excluded[self.row] | excluded[self.indices]) & self._bits()) != 0] = 0.0
         return sp.csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
+
+    def _bits(self) -> NDArray[np.uint16]:
+        """Each stored entry's layer as a bit (``1 << layer``), found once."""
+        if self._layer_bit is None:
+            self._layer_bit = np.left_shift(np.uint16(1), self.layer.astype(np.uint16))
+        return self._layer_bit
+
+    def _gate_of_entries(self, gates: NDArray[np.float64]) -> NDArray[np.float64]:
+        """A fresh array of each entry's layer gate; the gather is kept while the gates stay."""
+        key = gates.tobytes() + bytes(str(gates.shape), "ascii")
+        if self._gated is None or self._gated[0] != key:
+            g = gates[self.layer] if gates.ndim == 1 else gates[self.entry_run, self.layer]
+            self._gated = (key, g)
+        return self._gated[1].copy()
 
     def cross_cluster(self, W: sp.csr_matrix) -> sp.csr_matrix:
         """``W`` restricted to ties between agents of two different clusters (both in one).
