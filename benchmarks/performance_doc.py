@@ -48,8 +48,10 @@ def render(f: dict[str, Any]) -> str:
         "(a load above 2 means other work competed for the two cores), so absolute times are pessimistic and "
         "noisy; the ratios were measured side by side in the same run and are the figures to compare. "
         "Every figure below is one run of the script, except the core against Mesa (`ratio_vs_mesa`, "
-        "`step_in_spmv` at 10,000 agents): one round of it ranged from 48x to 123x on this machine, so it is "
-        "the median of several rounds with fresh models, with the lowest and highest round beside it; "
+        f"`step_in_spmv` at 10,000 agents): one round of it varies too much on a shared machine (this run's "
+        f"{core.get('rounds', 1)} rounds gave {_num(core.get('ratio_vs_mesa_range', [math.nan])[0], 0)}x to "
+        f"{_num(core.get('ratio_vs_mesa_range', [math.nan, math.nan])[-1], 0)}x), so it is the median of "
+        "rounds with fresh models, with the lowest and highest round beside it; "
         "`docs/measured/performance.json` has all of them.",
         "",
         "## The figures of issue 17",

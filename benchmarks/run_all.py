@@ -111,9 +111,9 @@ def step_and_spmv(model, warmup: int, repeat: int, blocks: int) -> dict[str, flo
     }
 
 
-#: Rounds of the core-against-Mesa comparison: on a shared 2-core machine one round's ratio
-#: varied from 48x to 123x (both models' months vary by tens of percent between rounds),
-#: so the figure is the median of rounds, each with fresh models, and the range is kept.
+#: Rounds of the core-against-Mesa comparison: on a shared 2-core machine both models'
+#: months vary by tens of percent between rounds, so the figure is the median of rounds,
+#: each with fresh models, and the range is kept.
 MESA_ROUNDS = 5
 
 

@@ -20,15 +20,13 @@ import math
 import time
 from pathlib import Path
 
-from simulator.analysis.patterns import check_hysteresis, check_tipping
+from simulator.analysis.patterns import check_hysteresis
 from simulator.scenario.schema import Mechanisms
 from simulator.studies.patterns import (
     COUNTERS,
     LEVER,
-    evaluate_set,
-    run_counters,
     run_designs,
-    stage_a_designs,
+    run_hysteresis_check,
     stage_b_designs,
 )
 from simulator.sweep.executors import make_executor
@@ -52,35 +50,28 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
     ex = make_executor("local", workers=args.workers)
-    first_cm = math.nan
+    first_cm, first_seed = math.nan, None
     try:
         print(f"pattern 2 and its counter ({COUNTERS[2]} off), {args.seeds} seeds a point")
         for ms in (int(s) for s in args.master_seeds.split(",")):
-            out = args.out / f"master{ms}"
-            tip = run_designs(out / "A", SCENARIO, {"tipping": stage_a_designs()["tipping"]}, [{}], args.seeds, ms,
-                              ex, progress=False)["tipping"]
-            r1, _ = check_tipping(tip, LEVER)
-            if r1.details.get("verdict") != "threshold":
-                print(f"master seed {ms}: no threshold ({r1.details.get('verdict')}), nothing to place")
+            check = run_hysteresis_check(args.out / f"master{ms}", SCENARIO, args.seeds, ms, ex)
+            cm = check.critical_mass
+            if not math.isfinite(cm):
+                print(f"master seed {ms}: no threshold ({check.tipping.details.get('verdict')}), nothing to place")
                 continue
-            cm = r1.effect
-            first_cm = cm if math.isnan(first_cm) else first_cm
-            b = run_designs(out / "B", SCENARIO, {"stop": stage_b_designs(cm, math.nan)["stop"]}, [{}], args.seeds,
-                            ms, ex, progress=False)
-            defaults = evaluate_set({}, b)[2]
-            counter = run_counters(out / "counters", SCENARIO, cm, math.nan, args.seeds, ms, ex, progress=False,
-                                   numbers=(2,))[2]
+            if math.isnan(first_cm):
+                first_cm, first_seed = cm, ms
             print(f"master seed {ms}: critical mass {cm:.2f}")
-            print(f"  defaults : holds {_fmt(defaults)}")
-            print(f"  counter  : holds {_fmt(counter)}")
+            print(f"  defaults : holds {_fmt(check.defaults)}")
+            print(f"  counter  : holds {_fmt(check.counter)}")
         if not math.isnan(first_cm):
             stop = stage_b_designs(first_cm, math.nan)["stop"]
             hi, lo = stop[0][LEVER], stop[1][LEVER]
             names = ["defaults", *Mechanisms.model_fields]
             sets = [{} if n == "defaults" else {f"mechanisms.{n}": False} for n in names]
             t = run_designs(args.out / "knockouts", SCENARIO, {"stop": stop}, sets, args.seeds,
-                            int(args.master_seeds.split(",")[0]), ex, progress=False)["stop"]
-            print(f"every knock-out, stop design at {hi} and {lo} fellows a year:")
+                            first_seed, ex, progress=False)["stop"]
+            print(f"every knock-out, master seed {first_seed}, stop design at {hi} and {lo} fellows a year:")
             for k, name in enumerate(names):
                 s = t[t["set"] == k]
                 r = check_hysteresis(s[s[LEVER] == hi], s[s[LEVER] == lo])

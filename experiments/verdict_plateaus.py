@@ -4,8 +4,8 @@ when they are held inside the observed outcomes.
 Test 4 of the verdict (``docs/analysis.md``, "No threshold") compares the 10-90% width of a
 four-parameter logistic fitted to the outcome with half the explored range. The fit lets
 the plateaus go one outcome range beyond the lowest and highest run
-(:func:`simulator.analysis.tipping.compare_sigmoid_line`). This script refits each stored
-sweep both ways and prints the plateaus, the midpoint and the width, so the effect of that
+(:func:`simulator.analysis.tipping.compare_sigmoid_line`, ``plateau_pad=1``). This script
+refits each stored sweep both ways (``plateau_pad`` 1 and 0) and prints the plateaus, the midpoint and the width, so the effect of that
 freedom on the verdict can be read off; it changes nothing in the package.
 
 Run: ``python experiments/verdict_plateaus.py SWEEP_DIR [SWEEP_DIR ...] [--lever KEY]
@@ -16,38 +16,19 @@ Run: ``python experiments/verdict_plateaus.py SWEEP_DIR [SWEEP_DIR ...] [--lever
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
 import numpy as np
-from scipy import optimize
 
-from simulator.analysis.tipping import _sigmoid
+from simulator.analysis.tipping import compare_sigmoid_line
 from simulator.sweep.store import read_results
 
 
 def fit(x: np.ndarray, y: np.ndarray, padded: bool) -> tuple[float, float, float, float]:
     """(lower, upper, midpoint, 10-90% width) of the outcome S-curve, as the verdict fits it
     (``padded``) or with both plateaus inside the observed outcomes."""
-    values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
-    means = np.bincount(inverse, weights=y) / counts
-    weights = np.sqrt(counts)
-    span = float(values.max() - values.min()) or 1.0
-    ylo, yhi = float(y.min()), float(y.max())
-    pad = ((yhi - ylo) or 1.0) if padded else 0.0
-    lb = [ylo - pad, ylo - pad, values.min() - span, math.log(span / 1000.0)]
-    ub = [yhi + pad, yhi + pad, values.max() + span, math.log(span * 100.0)]
-    best = None
-    for mid in np.quantile(values, [0.1, 0.3, 0.5, 0.7, 0.9]):
-        for frac in (0.005, 0.03, 0.15, 0.6, 3.0):
-            start = np.clip(np.array([means[0], means[-1], mid, math.log(span * frac)]),
-                            np.array(lb) + 1e-9, np.array(ub) - 1e-9)
-            f = optimize.least_squares(lambda th: weights * (means - _sigmoid(values, *th)), start, bounds=(lb, ub))
-            cost = float((f.fun**2).sum())
-            if best is None or cost < best[0]:
-                best = (cost, f.x)
-    lower, upper, mid, log_scale = (float(v) for v in best[1])
-    return lower, upper, mid, 2.0 * math.log(9.0) * math.exp(log_scale)
+    c = compare_sigmoid_line(x, y, plateau_pad=1.0 if padded else 0.0)
+    return c.lower, c.upper, c.midpoint, c.width_10_90
 
 
 def main(argv: list[str] | None = None) -> int:

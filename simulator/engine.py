@@ -55,7 +55,7 @@ from .processes.influence import update_beliefs
 from .processes.learning import update_learning
 from .processes.practice import update_practice
 from .processes.support import support_of, update_support
-from .processes.ties import layer_gates, layer_membership
+from .processes.ties import layer_exclusions, layer_gates
 from .processes.turnover import apply_turnover, leavers, replace_people
 from .scenario import Scenario
 from .state import CLUSTER_ARRAYS, State
@@ -357,7 +357,7 @@ class Engine:
         else:
             rows = [layer_gates(lv, r.scenario.network, sc.mechanisms) for lv, r in zip(self.run_levers, self.runs, strict=True)]
             gates = rows[0] if all(np.array_equal(rows[0], g) for g in rows[1:]) else np.stack(rows)
-        self.W = self.network.weights(gates, layer_membership(self.state))
+        self.W = self.network.weights(gates, layer_exclusions(self.state))
         self.W_cross = self.network.cross_cluster(self.W)
         self._weights_key = key
 

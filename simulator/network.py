@@ -29,7 +29,8 @@ convening  invited participants of a district's cross-stakeholder convenings
 All possible ties are drawn once, at build, with the run's generator (directly as
 index arrays, so a 1,000,000-agent system never goes through networkx). Which ties
 count in a given month depends on strategy gates (a weight per layer) and on who takes
-part (a 0/1 membership per layer and agent), so the effective weight matrix is
+part (a 0/1 membership per layer and agent, kept as each agent's bit field of the layers
+it is out of), so the effective weight matrix is
 
     W = sum_l gate_l * diag(m_l) A_l diag(m_l)
 
@@ -359,34 +360,24 @@ class SocialNetwork:
     entry_run: NDArray[np.int32] | None = field(repr=False, default=None)
     _cross: tuple[NDArray[np.int64], NDArray[np.int64]] | None = field(repr=False, default=None)
     _layer_bit: NDArray[np.uint16] | None = field(repr=False, compare=False, default=None)
-    _gated: tuple[bytes, NDArray[np.float64]] | None = field(repr=False, compare=False, default=None)
 
     @property
     def n_ties(self) -> int:
         """Number of undirected ties over all layers."""
         return int((self.indices.size + self.collective.nnz) // 2)
 
-    def weights(self, gates: NDArray[np.float64], membership: NDArray[np.float64]) -> sp.csr_matrix:
-        """The gated weight matrix ``W`` for layer gates and memberships (L, n).
+    def weights(self, gates: NDArray[np.float64], excluded: NDArray[np.uint16]) -> sp.csr_matrix:
+        """The gated weight matrix ``W`` for layer gates and each agent's excluded layers.
 
         ``gates`` is one weight a layer (L,), or, for an ensemble of runs laid side by side
         (``simulator.ensemble``), one row a run (runs, L) read through ``entry_run``.
+        ``excluded`` is :func:`simulator.processes.ties.layer_exclusions`: an entry keeps its
+        layer's gate unless its layer is excluded at either end, where it is 0 (the
+        ``gate * m[layer, row] * m[layer, col]`` of the module docstring, with 0/1 ``m``).
         """
-        data = self._gate_of_entries(gates)
-        binary = (membership == 0.0) | (membership == 1.0)
-        if not binary.all():  # pragma: no cover - every caller passes 0/1 memberships
-            data *= membership[self.layer, self.row] * membership[self.layer, self.indices]
-        else:
-            # With 0/1 memberships, ``gate * m[layer, row] * m[layer, col]`` is the gate itself
-            # or 0: an entry is cut when its layer excludes either end. Each agent's excluded
-            # layers are one bit field, so this is two 1-D gathers of small integers instead
-            # of two 2-D gathers of floats and two products over every entry (the same values).
-            absent = ~membership.astype(bool)
-            excluded = np.zeros(self.n, dtype=np.uint16)
-            for lay in np.flatnonzero(absent.any(axis=1)):
-                excluded[absent[lay]] |= np.uint16(1 << int(lay))
-            if excluded.any():
-                data[((excluded[self.row] | excluded[self.indices]) & self._bits()) != 0] = 0.0
+        data = gates[self.layer] if gates.ndim == 1 else gates[self.entry_run, self.layer]
+        if excluded.any():
+            data[((excluded[self.row] | excluded[self.indices]) & self._bits()) != 0] = 0.0
         return sp.csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
 
     def _bits(self) -> NDArray[np.uint16]:
@@ -394,14 +385,6 @@ class SocialNetwork:
         if self._layer_bit is None:
             self._layer_bit = np.left_shift(np.uint16(1), self.layer.astype(np.uint16))
         return self._layer_bit
-
-    def _gate_of_entries(self, gates: NDArray[np.float64]) -> NDArray[np.float64]:
-        """A fresh array of each entry's layer gate; the gather is kept while the gates stay."""
-        key = gates.tobytes() + bytes(str(gates.shape), "ascii")
-        if self._gated is None or self._gated[0] != key:
-            g = gates[self.layer] if gates.ndim == 1 else gates[self.entry_run, self.layer]
-            self._gated = (key, g)
-        return self._gated[1].copy()
 
     def cross_cluster(self, W: sp.csr_matrix) -> sp.csr_matrix:
         """``W`` restricted to ties between agents of two different clusters (both in one).

@@ -34,7 +34,7 @@ from ._compat import mesa_model_kwargs
 from .layout import build_layout
 from .network import build_network
 from .population import draw_people, initial_state
-from .processes.ties import layer_gates, layer_membership
+from .processes.ties import layer_exclusions, layer_gates
 from .roles import AlumniTrack, OfficialLevel, Role
 from .scenario import Scenario, load_scenario
 from .state import CollectiveOrigin, State
@@ -351,7 +351,7 @@ class ReferenceModel(mesa.Model):
         rebuilt = force or key != self._weights_key
         if rebuilt:
             gates = layer_gates(self.levers, self.config.network, self.config.mechanisms)
-            self._W = self.network.weights(gates, layer_membership(self.state_view()))
+            self._W = self.network.weights(gates, layer_exclusions(self.state_view()))
             self._weights_key = key
         if not (rebuilt or self._ties_dirty):
             return

@@ -15,16 +15,11 @@ import math
 
 import pytest
 
-from simulator.analysis.patterns import check_tipping
 from simulator.studies.patterns import (
     COUNTERS,
-    LEVER,
-    evaluate_set,
     run_counters,
-    run_designs,
+    run_hysteresis_check,
     run_pattern_study,
-    stage_a_designs,
-    stage_b_designs,
 )
 from simulator.sweep.executors import make_executor
 
@@ -84,34 +79,20 @@ HYSTERESIS_SEEDS = 8
 
 @pytest.fixture(scope="module")
 def hysteresis(tmp_path_factory):
-    """Pattern 2 and its counter as ``experiments/patterns.py --seeds 8`` runs them (the same runs).
-
-    The critical mass comes from the tipping design at 8 seeds; the stop design is placed
-    at twice and half of it, at the defaults and with reinforcement knocked out.
-    """
-    out = tmp_path_factory.mktemp("hysteresis")
+    """Pattern 2 and its counter as ``experiments/patterns.py --seeds 8`` runs them (the same runs)."""
     ex = make_executor("local", workers=2)
     try:
-        tip = run_designs(out / "A", SCENARIO, {"tipping": stage_a_designs()["tipping"]}, [{}],
-                          HYSTERESIS_SEEDS, MASTER_SEED, ex, progress=False)["tipping"]
-        r1, _ = check_tipping(tip, LEVER)
-        assert r1.details.get("verdict") == "threshold", f"no critical mass to place the stop design: {r1}"
-        cm = r1.effect
-        stop = stage_b_designs(cm, math.nan)["stop"]
-        b = run_designs(out / "B", SCENARIO, {"stop": stop}, [{}], HYSTERESIS_SEEDS, MASTER_SEED, ex, progress=False)
-        defaults = evaluate_set({}, b)[2]
-        counter = run_counters(out / "counters", SCENARIO, cm, math.nan, HYSTERESIS_SEEDS, MASTER_SEED, ex,
-                               progress=False, numbers=(2,))[2]
+        return run_hysteresis_check(tmp_path_factory.mktemp("hysteresis"), SCENARIO, HYSTERESIS_SEEDS, MASTER_SEED, ex)
     finally:
         ex.close()
-    return cm, defaults, counter
 
 
 @pytest.mark.slow
 def test_hysteresis_fails_without_reinforcement(hysteresis) -> None:
     """Above the critical mass the gains outlast the programme, below they do not; without
     reinforcement (simple contagion) the runs at half the critical mass keep theirs too."""
-    cm, defaults, counter = hysteresis
+    cm, defaults, counter = hysteresis.critical_mass, hysteresis.defaults, hysteresis.counter
+    assert math.isfinite(cm), f"no critical mass to place the stop design: {hysteresis.tipping}"
     assert defaults.holds, f"pattern 2 does not hold at 8 seeds (critical mass {cm:.2f}): {defaults}"
     assert counter.holds is False, (
         f"with {COUNTERS[2]} off, pattern 2 still holds at 8 seeds (critical mass {cm:.2f}): {counter}"

@@ -292,12 +292,14 @@ def _sigmoid(x: np.ndarray, lower: float, upper: float, mid: float, log_scale: f
     return lower + (upper - lower) * 0.5 * (1.0 + np.tanh((x - mid) / (2.0 * math.exp(log_scale))))
 
 
-def compare_sigmoid_line(x: ArrayLike, y: ArrayLike) -> CurveComparison:
+def compare_sigmoid_line(x: ArrayLike, y: ArrayLike, plateau_pad: float = 1.0) -> CurveComparison:
     """Fit ``y = lower + (upper-lower) / (1 + exp(-(x-mid)/scale))`` and ``y = a + b x``.
 
     Both are fitted by least squares. Because the within-level sum of squares is the same
     for any curve of ``x``, the fits use level means weighted by counts; the RSS and BIC
     use every run. ``delta_bic = BIC(line) - BIC(S-curve)``; positive favours the S-curve.
+    The plateaus may lie up to ``plateau_pad`` outcome ranges beyond the lowest and
+    highest run (the verdict uses 1; ``experiments/verdict_plateaus.py`` compares 0).
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -315,7 +317,7 @@ def compare_sigmoid_line(x: ArrayLike, y: ArrayLike) -> CurveComparison:
     span = float(values.max() - values.min()) or 1.0
     lo0, hi0 = float(means[0]), float(means[-1])
     ylo, yhi = float(y.min()), float(y.max())
-    pad = (yhi - ylo) or 1.0
+    pad = plateau_pad * ((yhi - ylo) or 1.0)
     best: tuple[float, np.ndarray] | None = None
 
     def residuals(theta: np.ndarray) -> np.ndarray:

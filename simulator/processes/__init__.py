@@ -5,7 +5,7 @@ that names in its docstring the arrays it reads and writes. The model calls them
 this order each month (see ``docs/ODD.md``, "Process overview and scheduling"):
 
 1. :func:`careers.advance_careers` -- arrivals, end of fellowship, attrition
-2. :func:`ties.layer_gates` / :func:`ties.layer_membership` -- which ties count
+2. :func:`ties.layer_gates` / :func:`ties.layer_exclusions` -- which ties count
 3. :func:`aggregate.neighbour_aggregates` -- one sparse product over the network
 4. :func:`influence.update_beliefs` -- purpose, trust, agency
 5. :func:`development.apply_development` -- coaching (develop strategy)

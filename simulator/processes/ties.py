@@ -5,7 +5,7 @@ convene the convening layer); the ``alumni_bridging`` knock-out closes the bridg
 enabler and policy layers. The collective layer is not part of ``W``: it is applied with
 this month's collective membership (``simulator.processes.collectives``).
 
-Reads: role, track; levers; mechanisms. Writes: nothing (returns gates and membership).
+Reads: role, track; levers; mechanisms. Writes: nothing (returns gates and exclusions).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ..roles import AlumniTrack, Role
 from ..scenario.schema import Mechanisms, Network
 from ..state import State
 
-__all__ = ["layer_gates", "layer_membership"]
+__all__ = ["layer_exclusions", "layer_gates"]
 
 
 def layer_gates(levers: Levers, network: Network, mech: Mechanisms) -> NDArray[np.float64]:
@@ -40,20 +40,16 @@ def layer_gates(levers: Levers, network: Network, mech: Mechanisms) -> NDArray[n
     return g
 
 
-def layer_membership(state: State) -> NDArray[np.float64]:
-    """Who takes part in each layer (L x n, 0/1).
+def layer_exclusions(state: State) -> NDArray[np.uint16]:
+    """The layers each agent takes no part in, as one bit field an agent (bit ``l``: layer ``l``).
 
-    Enabler and policy alumni leave their school after the fellowship; bridging,
-    enabler and policy ties belong to alumni, not to serving fellows.
+    The membership ``m_l`` of ``docs/ODD.md`` is 1 where bit ``l`` is clear. Enabler and
+    policy alumni leave their school after the fellowship; bridging, enabler and policy
+    ties belong to alumni, not to serving fellows.
     """
-    n = state.n_agents
-    m = np.ones((N_LAYERS, n))
+    out = np.zeros(state.n_agents, dtype=np.uint16)
     alumnus = state.role == Role.ALUMNUS
-    fellow = state.role == Role.FELLOW
     left_school = alumnus & (state.track != AlumniTrack.DIRECT)
-    m[Layer.SCHOOL, left_school] = 0.0
-    m[Layer.CLUSTER, left_school] = 0.0
-    m[Layer.BRIDGING, fellow] = 0.0
-    m[Layer.ENABLER, fellow] = 0.0
-    m[Layer.POLICY, fellow] = 0.0
-    return m
+    out[left_school] |= np.uint16((1 << Layer.SCHOOL) | (1 << Layer.CLUSTER))
+    out[state.role == Role.FELLOW] |= np.uint16((1 << Layer.BRIDGING) | (1 << Layer.ENABLER) | (1 << Layer.POLICY))
+    return out

@@ -61,6 +61,8 @@ __all__ = [
     "run_designs",
     "evaluate_set",
     "run_pattern_study",
+    "HysteresisCheck",
+    "run_hysteresis_check",
 ]
 
 LEVER = "recruit.cohort_size"
@@ -444,3 +446,47 @@ def run_counters(
         results[number] = _evaluate_one(number, tables)
         results[number].details["knockout"] = COUNTERS[number]
     return results
+
+
+@dataclass
+class HysteresisCheck:
+    """Pattern 2 at one master seed and its counter-scenario (:func:`run_hysteresis_check`)."""
+
+    tipping: PatternResult
+    defaults: PatternResult | None = None
+    counter: PatternResult | None = None
+
+    @property
+    def critical_mass(self) -> float:
+        """The cohort sweep's critical mass (NaN without a threshold, when nothing was placed)."""
+        return self.tipping.effect if self.tipping.details.get("verdict") == "threshold" else math.nan
+
+
+def run_hysteresis_check(
+    out: str | Path,
+    scenario: str | Path,
+    replicates: int = 8,
+    master_seed: int = 2026,
+    executor: Executor | None = None,
+    progress: bool = False,
+) -> HysteresisCheck:
+    """Pattern 2 and its counter, with the runs the pattern study makes for them.
+
+    These are the runs (the same seeds) of :func:`run_pattern_study` and
+    :func:`run_counters` at this master seed and size. The cohort sweep gives the critical mass; the stop design runs at twice and half of
+    it, at the defaults and with :data:`COUNTERS` ``[2]`` knocked out. Without a threshold
+    there is nothing to place, and only ``tipping`` is filled in.
+    """
+    out, scenario = Path(out), Path(scenario)
+    tip = run_designs(out / "A", scenario, {"tipping": stage_a_designs()["tipping"]}, [{}], replicates, master_seed,
+                      executor, progress)["tipping"]
+    check = HysteresisCheck(checks.check_tipping(tip, LEVER)[0])
+    cm = check.critical_mass
+    if not math.isfinite(cm):
+        return check
+    b = run_designs(out / "B", scenario, {"stop": stage_b_designs(cm, math.nan)["stop"]}, [{}], replicates,
+                    master_seed, executor, progress)
+    check.defaults = evaluate_set({}, b)[2]
+    check.counter = run_counters(out / "counters", scenario, cm, math.nan, replicates, master_seed, executor,
+                                 progress, numbers=(2,))[2]
+    return check
