@@ -20,7 +20,10 @@ month's collective ties (``m * (A_c @ (m * X))``, see ``simulator.network``):
 
 from one sparse product with a five-column matrix, one over the collective ties and one
 matrix-vector product over the cross-cluster ties, which is why a full step costs only a
-few sparse matrix-vector products.
+few sparse matrix-vector products. :func:`neighbour_aggregates` runs them as two compiled
+loops (:mod:`simulator.processes.kernels`); :func:`neighbour_aggregates_numpy` writes the
+same arithmetic as NumPy and scipy.sparse passes, the readable form the kernels are
+tested against bit for bit.
 
 Reads: active, reach, rootedness, capacity, purpose, engaged, has_classroom, learning,
 potential, cluster; the clusters' collective quality. Writes: nothing (returns
@@ -37,7 +40,7 @@ from numpy.typing import NDArray
 
 from ..state import State
 
-__all__ = ["Aggregates", "neighbour_aggregates", "speaker_weight", "leadership_strength", "learning_gain"]
+__all__ = ["Aggregates", "neighbour_aggregates", "neighbour_aggregates_numpy", "speaker_weight", "leadership_strength", "learning_gain"]
 
 FloatArray = NDArray[np.float64]
 
@@ -79,7 +82,48 @@ def neighbour_aggregates(
     cluster_quality: FloatArray | None = None,
     cross_cluster: sp.csr_matrix | None = None,
 ) -> Aggregates:
-    """Compute all neighbour aggregates.
+    """Compute all neighbour aggregates (compiled; arguments as :func:`neighbour_aggregates_numpy`)."""
+    from . import kernels  # numba is imported with the first step, not with the CLI
+
+    n = state.n_agents
+    use_quality = cross_cluster is not None and cluster_quality is not None and bool(cluster_quality.any())
+    X = np.empty((n, 5))
+    example_weight = np.empty(n if use_quality else 0)
+    quality = cluster_quality if use_quality else np.zeros(1)
+    kernels.speaker_columns(
+        state.active, state.reach, state.rootedness, state.engaged, state.capacity, state.purpose,
+        state.has_classroom, state.learning, state.potential, float(baseline_learning), state.cluster,
+        quality, use_quality, X, example_weight,
+    )
+    with_collective = collective_ties is not None and collective_member is not None and bool(collective_member.any())
+    c = _csr_arrays(collective_ties) if with_collective else kernels.empty_csr()
+    member = np.asarray(collective_member, dtype=bool) if with_collective else np.zeros(1, dtype=bool)
+    x = _csr_arrays(cross_cluster) if use_quality else kernels.empty_csr()
+    out = np.empty((7, n))
+    kernels.row_sums(*_csr_arrays(W), X, with_collective, *c, member, use_quality, *x, example_weight, state.purpose, *out)
+    return Aggregates(
+        degree=out[0], mean_purpose=out[1], engaged_count=out[2], engaged_share=out[3],
+        peer_gain=out[4], peer_weight=out[5], example=out[6],
+    )
+
+
+def _csr_arrays(M: sp.spmatrix | sp.sparray) -> tuple[NDArray[np.integer], NDArray[np.integer], FloatArray]:
+    """A matrix's CSR arrays, its values as float64 (as scipy's product with a float64 operand)."""
+    if M.format != "csr":
+        M = M.tocsr()
+    return M.indptr, M.indices, np.asarray(M.data, dtype=np.float64)
+
+
+def neighbour_aggregates_numpy(
+    W: sp.csr_matrix,
+    state: State,
+    baseline_learning: float,
+    collective_ties: sp.csr_matrix | None = None,
+    collective_member: NDArray[np.bool_] | None = None,
+    cluster_quality: FloatArray | None = None,
+    cross_cluster: sp.csr_matrix | None = None,
+) -> Aggregates:
+    """Compute all neighbour aggregates with NumPy and scipy.sparse passes.
 
     Args:
         W: the gated weight matrix of every layer but the collective one.

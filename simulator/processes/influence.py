@@ -38,7 +38,7 @@ from .aggregate import Aggregates, learning_gain
 from .collectives import Collectives
 from .support import support_of
 
-__all__ = ["update_beliefs", "visible_success", "evidence_of_success"]
+__all__ = ["update_beliefs", "update_beliefs_numpy", "visible_success", "evidence_of_success"]
 
 
 def evidence_of_success(
@@ -73,6 +73,40 @@ def visible_success(
 
 
 def update_beliefs(
+    state: State,
+    agg: Aggregates,
+    collectives: Collectives,
+    dyn: Dynamics,
+    mech: Mechanisms,
+    baseline_learning: float,
+    support: np.ndarray | None = None,
+) -> None:
+    """Update purpose, trust and agency (new arrays), in one compiled pass over the agents.
+
+    The arithmetic of :func:`update_beliefs_numpy` (the readable form, tested against this
+    one bit for bit), in :func:`simulator.processes.kernels.beliefs`.
+    """
+    from . import kernels
+
+    if not mech.institutional_support:
+        support = np.zeros(state.n_agents)
+    elif support is None:
+        support = support_of(state)
+    n = state.n_agents
+    purpose, trust, agency = np.empty(n), np.empty(n), np.empty(n)
+    kernels.beliefs(
+        state.active, state.engaged, state.has_classroom, state.learning, state.potential, float(baseline_learning),
+        state.purpose, state.trust, state.agency, state.purpose0, state.trust0, state.agency0,
+        agg.mean_purpose, agg.engaged_share, agg.peer_gain, agg.peer_weight,
+        collectives.member, collectives.intensity, collectives.ownership, collectives.leadership,
+        collectives.with_data, np.broadcast_to(np.asarray(support, dtype=np.float64), (n,)),
+        bool(mech.peer_learning), kernels.rate_rows(dyn, kernels.BELIEF_RATES, n),
+        purpose, trust, agency,
+    )
+    state.purpose, state.trust, state.agency = purpose, trust, agency
+
+
+def update_beliefs_numpy(
     state: State,
     agg: Aggregates,
     collectives: Collectives,

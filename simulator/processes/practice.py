@@ -43,7 +43,7 @@ from .aggregate import Aggregates
 from .collectives import Collectives
 from .influence import visible_success
 
-__all__ = ["update_practice", "trust_gate", "practice_reach"]
+__all__ = ["update_practice", "update_practice_numpy", "trust_gate", "practice_reach"]
 
 FloatArray = NDArray[np.float64]
 
@@ -69,7 +69,39 @@ def update_practice(
     baseline_practice: float,
     baseline_learning: float,
 ) -> None:
-    """Update classroom practice in place."""
+    """Update classroom practice (a new array), in one compiled pass over the agents.
+
+    The arithmetic of :func:`update_practice_numpy` (the readable form, tested against
+    this one bit for bit), in :func:`simulator.processes.kernels.practice`.
+    """
+    from . import kernels
+
+    n = state.n_agents
+    new = np.empty(n)
+    kernels.practice(
+        state.active, state.engaged, state.has_classroom, state.learning, state.potential,
+        float(baseline_learning), float(baseline_practice), state.practice, state.capacity, state.trust,
+        agg.peer_gain, agg.peer_weight,
+        collectives.member, collectives.intensity, collectives.ownership, collectives.maturity,
+        collectives.leadership, collectives.with_data,
+        bool(mech.trust_gate), bool(mech.collective_learning), bool(mech.peer_learning),
+        kernels.rate_rows(dyn, kernels.PRACTICE_RATES, n),
+        np.atleast_1d(np.asarray(levers.technical_push, dtype=np.float64)), new,
+    )
+    state.practice = new
+
+
+def update_practice_numpy(
+    state: State,
+    agg: Aggregates,
+    collectives: Collectives,
+    levers: Levers,
+    dyn: Dynamics,
+    mech: Mechanisms,
+    baseline_practice: float,
+    baseline_learning: float,
+) -> None:
+    """Update classroom practice with NumPy passes."""
     p = state.practice
     holders = state.has_classroom & state.active
     gate = trust_gate(state.trust, dyn.practice_trust_needed) if mech.trust_gate else np.ones(state.n_agents)

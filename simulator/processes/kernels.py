@@ -1,0 +1,266 @@
+"""Compiled loops of the neighbour aggregates (numba), the step's largest cost.
+
+NumPy and scipy.sparse make the aggregates out of whole-array passes: the five speaker
+columns are built one array operation at a time, ``W @ X`` reads the tie matrix once per
+column (scipy's multi-vector product costs five single products at a million agents),
+the result is transposed, and the shares and means are more passes. These kernels do the
+same arithmetic in two passes: one over the agents (the five columns), one over the rows
+of the tie matrices (the sums over ``W``, the collective ties and the cross-cluster ties,
+then the shares and means of that row).
+
+**The values are the same to the last bit.** Every sum adds the same products in the
+same order as scipy's CSR kernels (``csr_matvec(s)``: ``0 + a_1 x_1 + a_2 x_2 + ...``
+over a row's stored entries), every formula multiplies in NumPy's left-to-right order,
+and numba compiles without ``fastmath``, so no multiply-add is fused and nothing is
+reassociated. A collective row's sum skips non-members' columns: NumPy multiplies them
+by a zeroed copy of ``X``, and adding ``+0.0`` to a sum that starts at ``+0.0`` changes
+nothing. ``tests/test_kernels.py`` checks this against the NumPy formulas on random
+networks, and the pinned trajectories (``tests/test_pins.py``) did not move.
+
+Why numba: it is the compiler the scientific-Python stack uses for loops that NumPy
+cannot express as whole-array passes without intermediate arrays (``docs/performance.md``
+gives the figures); ``cache=True`` keeps the compiled code next to this file, so each
+process after the first loads it instead of compiling.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["speaker_columns", "row_sums", "beliefs", "practice", "rate_rows", "BELIEF_RATES", "PRACTICE_RATES"]
+
+
+@njit(cache=True, nogil=True)
+def speaker_columns(active, reach, rootedness, engaged, capacity, purpose, has_classroom, learning,
+                    potential, baseline_learning, cluster, cluster_quality, use_quality, X, example_weight):
+    """The five speaker columns ``X`` and the cross-cluster example weight, in place.
+
+    ``X[:, 0..4]`` = omega, omega * purpose, support, classroom, classroom * learning gain
+    (see :mod:`simulator.processes.aggregate`); ``example_weight`` = support times the
+    quality of the agent's cluster's collective (0 outside a cluster, or all 0 when
+    ``use_quality`` is false).
+    """
+    for i in range(active.size):
+        on = 1.0 if active[i] else 0.0
+        omega = on * reach[i] * (0.5 + 0.5 * rootedness[i])
+        support = omega * (1.0 if engaged[i] else 0.0) * (0.5 + 0.5 * capacity[i])
+        room = has_classroom[i] and active[i]
+        classroom = omega * (1.0 if room else 0.0)
+        gain = learning[i] - potential[i] * baseline_learning if has_classroom[i] else 0.0
+        X[i, 0] = omega
+        X[i, 1] = omega * purpose[i]
+        X[i, 2] = support
+        X[i, 3] = classroom
+        X[i, 4] = classroom * gain
+        if use_quality:
+            q = cluster_quality[cluster[i]] if cluster[i] >= 0 else 0.0
+            example_weight[i] = support * q
+
+
+@njit(cache=True, nogil=True)
+def row_sums(indptr, indices, data, X, with_collective, c_indptr, c_indices, c_data, member,
+             with_cross, x_indptr, x_indices, x_data, example_weight, purpose,
+             degree, mean_purpose, engaged_count, engaged_share, peer_gain, peer_weight, example):
+    """Every agent's sums over its ties, then its shares and means, one row at a time.
+
+    Row ``i``: ``S = W[i] @ X``, plus ``C[i] @ (m * X)`` over the member columns when ``i``
+    is a member (``with_collective``), and ``Wx[i] @ example_weight`` (``with_cross``);
+    then degree, mean purpose, engaged count and share, peer gain and weight, example.
+    """
+    for i in range(indptr.size - 1):
+        s0 = 0.0
+        s1 = 0.0
+        s2 = 0.0
+        s3 = 0.0
+        s4 = 0.0
+        for jj in range(indptr[i], indptr[i + 1]):
+            j = indices[jj]
+            a = data[jj]
+            s0 += a * X[j, 0]
+            s1 += a * X[j, 1]
+            s2 += a * X[j, 2]
+            s3 += a * X[j, 3]
+            s4 += a * X[j, 4]
+        if with_collective and member[i]:
+            t0 = 0.0
+            t1 = 0.0
+            t2 = 0.0
+            t3 = 0.0
+            t4 = 0.0
+            for jj in range(c_indptr[i], c_indptr[i + 1]):
+                j = c_indices[jj]
+                if member[j]:
+                    a = c_data[jj]
+                    t0 += a * X[j, 0]
+                    t1 += a * X[j, 1]
+                    t2 += a * X[j, 2]
+                    t3 += a * X[j, 3]
+                    t4 += a * X[j, 4]
+            s0 += t0
+            s1 += t1
+            s2 += t2
+            s3 += t3
+            s4 += t4
+        degree[i] = s0
+        if s0 > 0:
+            mean_purpose[i] = s1 / s0
+            engaged_share[i] = s2 / s0
+        else:
+            mean_purpose[i] = purpose[i]
+            engaged_share[i] = 0.0
+        engaged_count[i] = s2
+        peer_weight[i] = s3
+        peer_gain[i] = s4 / s3 if s3 > 0 else 0.0
+        e = 0.0
+        if with_cross:
+            for jj in range(x_indptr[i], x_indptr[i + 1]):
+                e += x_data[jj] * example_weight[x_indices[jj]]
+        example[i] = e
+
+
+def empty_csr() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Placeholder CSR arrays for a product that is skipped (numba needs typed arguments)."""
+    return np.zeros(1, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0)
+
+
+#: The rates :func:`beliefs` reads, in the order of its ``rates`` rows.
+BELIEF_RATES: tuple[str, ...] = (
+    "influence_rate", "engaged_purpose_gain", "collective_purpose_gain", "evidence_purpose_gain",
+    "persuasion_ceiling", "purpose_erosion", "trust_gain", "collective_trust_gain", "trust_decay",
+    "agency_gain", "collective_agency_gain", "imposed_agency_cost", "agency_decay", "data_reflection_bonus",
+)
+
+
+def rate_rows(dyn, names: tuple[str, ...], n: int) -> np.ndarray:
+    """The rates ``names`` of ``dyn`` as rows of a ``(k, 1)`` or ``(k, n)`` array.
+
+    ``(k, 1)`` when each rate is one number; ``(k, n)`` when any is one value an agent (an
+    ensemble of runs whose rates differ).
+    """
+    values = [np.asarray(getattr(dyn, name), dtype=np.float64) for name in names]
+    if all(v.ndim == 0 for v in values):
+        return np.array([[float(v)] for v in values])
+    return np.stack([np.broadcast_to(v, (n,)) for v in values])
+
+
+@njit(cache=True, nogil=True)
+def _clip01(x):
+    """``np.clip(x, 0, 1)`` of one value: NumPy's ``min(max(x, 0), 1)``."""
+    return min(max(x, 0.0), 1.0)
+
+
+@njit(cache=True, nogil=True)
+def beliefs(active, engaged, has_classroom, learning, potential, baseline_learning,
+            purpose, trust, agency, purpose0, trust0, agency0,
+            mean_purpose, engaged_share, peer_gain, peer_weight,
+            member, intensity, ownership, leadership, with_data, support, with_evidence, rates,
+            new_purpose, new_trust, new_agency):
+    """Purpose, trust and agency of :func:`simulator.processes.influence.update_beliefs` (into ``new_*``)."""
+    per_agent = rates.shape[1] > 1
+    for i in range(active.size):
+        c = i if per_agent else 0
+        influence_rate = rates[0, c]
+        engaged_purpose_gain = rates[1, c]
+        collective_purpose_gain = rates[2, c]
+        evidence_purpose_gain = rates[3, c]
+        persuasion_ceiling = rates[4, c]
+        purpose_erosion = rates[5, c]
+        trust_gain = rates[6, c]
+        collective_trust_gain = rates[7, c]
+        trust_decay = rates[8, c]
+        agency_gain = rates[9, c]
+        collective_agency_gain = rates[10, c]
+        imposed_agency_cost = rates[11, c]
+        agency_decay = rates[12, c]
+        data_reflection_bonus = rates[13, c]
+
+        e = 1.0 if engaged[i] else 0.0
+        m = 1.0 if member[i] else 0.0
+        p = purpose[i]
+        t = trust[i]
+        a = agency[i]
+        share = engaged_share[i]
+        owned = m * intensity[i] * ownership[i] * leadership[i]
+        imposed = m * intensity[i] * (1.0 - ownership[i])
+        sustain = max(max(share, min(1.0, owned)), support[i])
+
+        d_purpose = influence_rate * t * (1.0 - p) * (mean_purpose[i] - p)
+        d_purpose = d_purpose + engaged_purpose_gain * e * share * (1.0 - p)
+        d_purpose = d_purpose + collective_purpose_gain * owned * a * (1.0 - p)
+        if with_evidence:
+            reflect = 1.0 + data_reflection_bonus * (1.0 if with_data[i] else 0.0) * ownership[i] * leadership[i]
+            peer = peer_gain[i] if peer_weight[i] > 0 else 0.0
+            gain = learning[i] - potential[i] * baseline_learning if has_classroom[i] else 0.0
+            best = max(0.0, max(gain, peer))
+            seen = best * (1.0 if has_classroom[i] else 0.0) * reflect
+            d_purpose = d_purpose + evidence_purpose_gain * t * seen * max(0.0, persuasion_ceiling - p)
+        d_purpose = d_purpose - purpose_erosion * (1.0 - sustain) * (p - purpose0[i])
+
+        d_trust = trust_gain * share * (1.0 - t)
+        d_trust = d_trust + collective_trust_gain * owned * (1.0 - t)
+        d_trust = d_trust - trust_decay * (t - trust0[i])
+
+        d_agency = agency_gain * e * (1.0 - a)
+        d_agency = d_agency + collective_agency_gain * owned * (1.0 - a)
+        d_agency = d_agency - imposed_agency_cost * imposed * a
+        d_agency = d_agency - agency_decay * (a - agency0[i])
+
+        if active[i]:
+            new_purpose[i] = _clip01(p + d_purpose)
+            new_trust[i] = _clip01(t + d_trust)
+            new_agency[i] = _clip01(a + d_agency)
+        else:
+            new_purpose[i] = _clip01(p)
+            new_trust[i] = _clip01(t)
+            new_agency[i] = _clip01(a)
+
+
+#: The rates :func:`practice` reads, in the order of its ``rates`` rows.
+PRACTICE_RATES: tuple[str, ...] = (
+    "practice_trust_needed", "practice_gain", "collective_practice_gain", "data_reflection_bonus",
+    "peer_learning_rate",
+)
+
+
+@njit(cache=True, nogil=True)
+def practice(active, engaged, has_classroom, learning, potential, baseline_learning, baseline_practice,
+             practice_now, capacity, trust, peer_gain, peer_weight,
+             member, intensity, ownership, maturity, leadership, with_data,
+             trust_gate_on, collective_learning, peer_learning, rates, technical_push, new_practice):
+    """Practice of :func:`simulator.processes.practice.update_practice` (into ``new_practice``)."""
+    per_agent = rates.shape[1] > 1
+    push_per_agent = technical_push.size > 1
+    for i in range(active.size):
+        c = i if per_agent else 0
+        trust_needed = rates[0, c]
+        practice_gain = rates[1, c]
+        collective_practice_gain = rates[2, c]
+        data_reflection_bonus = rates[3, c]
+        peer_learning_rate = rates[4, c]
+        p = practice_now[i]
+        if trust_gate_on:
+            x = _clip01((trust[i] - (trust_needed - 0.1)) / 0.2)
+            gate = x * x * (3.0 - 2.0 * x)
+        else:
+            gate = 1.0
+        reach = baseline_practice + (1.0 - baseline_practice) * (0.5 + 0.5 * capacity[i])
+        room = max(0.0, reach - p)
+        own = practice_gain * (1.0 if engaged[i] else 0.0)
+        if collective_learning:
+            together = (collective_practice_gain * intensity[i] * (1.0 if member[i] else 0.0)
+                        * ownership[i] * leadership[i] * (0.5 + 0.5 * maturity[i]))
+            change = gate * room * (own + together)
+        else:
+            change = gate * room * (own + 0.0)
+        if peer_learning:
+            reflect = 1.0 + data_reflection_bonus * (1.0 if with_data[i] else 0.0) * ownership[i] * leadership[i]
+            gain = learning[i] - potential[i] * baseline_learning if has_classroom[i] else 0.0
+            gap = max(0.0, peer_gain[i] - gain)
+            seen = gap * (1.0 if peer_weight[i] > 0 else 0.0) * (1.0 if has_classroom[i] else 0.0) * reflect
+            change = change + min(room, peer_learning_rate * trust[i] * gate * seen)
+        change = change + technical_push[i if push_per_agent else 0] * (1.0 - p)
+        if has_classroom[i] and active[i]:
+            new_practice[i] = _clip01(p + change)
+        else:
+            new_practice[i] = _clip01(p)

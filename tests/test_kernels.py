@@ -1,0 +1,165 @@
+"""The compiled kernels equal the NumPy formulas to the last bit.
+
+``simulator/processes/kernels.py`` promises the same arithmetic in the same order as
+:func:`neighbour_aggregates_numpy` (scipy's CSR products and NumPy's passes) and
+:func:`update_beliefs_numpy` and :func:`update_practice_numpy`. Compared as bytes, so even a signed zero that differs fails.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
+
+import numpy as np
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.levers import Levers
+from simulator.model import EducationModel
+from simulator.processes.aggregate import (
+    Aggregates,
+    neighbour_aggregates,
+    neighbour_aggregates_numpy,
+)
+from simulator.processes.collectives import Collectives
+from simulator.processes.influence import update_beliefs, update_beliefs_numpy
+from simulator.processes.kernels import BELIEF_RATES, PRACTICE_RATES
+from simulator.processes.practice import update_practice, update_practice_numpy
+from simulator.scenario import load_scenario
+from simulator.scenario.schema import Dynamics, Mechanisms
+from tests.test_processes import make_state
+
+from .conftest import ROOT
+
+
+def _same_bits(a: Aggregates, b: Aggregates) -> list[str]:
+    return [f.name for f in dataclasses.fields(Aggregates)
+            if getattr(a, f.name).tobytes() != getattr(b, f.name).tobytes()]
+
+
+def _random_matrix(rng: np.random.Generator, n: int, density: float, signed: bool = False) -> sp.csr_matrix:
+    M = sp.random(n, n, density=density, format="csr", random_state=rng)
+    if signed:  # entries of any sign and size, not only tie weights
+        M.data = rng.normal(0.0, 3.0, M.nnz)
+    return M
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40), density=st.floats(0.0, 0.6),
+       n_clusters=st.integers(1, 4), signed=st.booleans(), with_collective=st.booleans(),
+       with_cross=st.booleans())
+def test_kernels_equal_numpy_bit_for_bit(seed, n, density, n_clusters, signed, with_collective, with_cross) -> None:
+    rng = np.random.default_rng(seed)
+    state = make_state(
+        n, n_clusters=n_clusters,
+        active=rng.random(n) < 0.8, engaged=rng.random(n) < 0.4, has_classroom=rng.random(n) < 0.7,
+        cluster=rng.integers(-1, n_clusters, n), purpose=rng.random(n), capacity=rng.random(n),
+        rootedness=rng.random(n), reach=rng.random(n), potential=rng.uniform(0.5, 1.5, n),
+        # learning below the baseline too: negative gains, and zeros of either sign
+        learning=rng.choice([0.0, 0.2, 0.4, 0.7], n) * rng.random(n) ** rng.integers(0, 2, n),
+    )
+    W = _random_matrix(rng, n, density, signed)
+    kwargs = {}
+    if with_collective:
+        kwargs["collective_ties"] = (_random_matrix(rng, n, density) > 0).astype(float).tocsr()
+        kwargs["collective_member"] = rng.random(n) < 0.5
+    if with_cross:
+        quality = rng.random(n_clusters) * (rng.random(n_clusters) < 0.7)
+        kwargs["cluster_quality"] = quality
+        kwargs["cross_cluster"] = _random_matrix(rng, n, density, signed)
+    fast = neighbour_aggregates(W, state, 0.4, **kwargs)
+    slow = neighbour_aggregates_numpy(W, state, 0.4, **kwargs)
+    assert _same_bits(fast, slow) == []
+
+
+def test_kernels_accept_other_sparse_formats_and_integer_weights() -> None:
+    state = make_state(3, engaged=[True, False, True], purpose=[0.2, 0.9, 0.4])
+    dense = np.array([[0, 2, 0], [1, 0, 3], [0, 1, 0]])
+    for W in (sp.csr_matrix(dense), sp.coo_matrix(dense), sp.csc_array(dense.astype(float))):
+        assert _same_bits(neighbour_aggregates(W, state, 0.4), neighbour_aggregates_numpy(sp.csr_matrix(dense), state, 0.4)) == []
+
+
+def test_kernels_equal_numpy_along_a_run() -> None:
+    """Every month of a workshop run, with collectives forming and spreading."""
+    model = EducationModel(load_scenario(ROOT / "scenarios" / "workshop.yaml"), seed=5, agents=False, collect=False)
+    engine = model.engine
+    seen_collectives = seen_quality = False
+    for _ in range(72):
+        model.step()
+        args = dict(W=engine.W, state=engine.state, baseline_learning=engine.config.population.baseline_learning,
+                    collective_ties=engine.network.collective, collective_member=engine.collectives.member,
+                    cluster_quality=engine.collectives.cluster_quality, cross_cluster=engine.W_cross)
+        assert _same_bits(neighbour_aggregates(**args), neighbour_aggregates_numpy(**args)) == [], engine.month
+        seen_collectives |= bool(engine.collectives.member.any())
+        seen_quality |= bool(engine.collectives.cluster_quality.any())
+    assert seen_collectives and seen_quality  # both optional products were exercised
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40), per_agent=st.booleans(),
+       peer_learning=st.booleans(), institutional_support=st.booleans(), given_support=st.booleans())
+def test_beliefs_kernel_equals_numpy_bit_for_bit(seed, n, per_agent, peer_learning, institutional_support,
+                                                  given_support) -> None:
+    """Scalar rates and per-agent rates (an ensemble's), every knock-out the process reads."""
+    def state(rng: np.random.Generator):
+        return make_state(
+            n, n_districts=2,
+            active=rng.random(n) < 0.8, engaged=rng.random(n) < 0.4, has_classroom=rng.random(n) < 0.7,
+            district=rng.integers(-1, 2, n), purpose=rng.random(n), trust=rng.random(n), agency=rng.random(n),
+            potential=rng.uniform(0.5, 1.5, n), learning=rng.choice([0.0, 0.3, 0.6], n) * rng.random(n),
+            support=rng.random(2), state_support=rng.random(1),
+        )
+
+    a, b = state(np.random.default_rng(seed)), state(np.random.default_rng(seed))  # two equal states
+    rng = np.random.default_rng(seed + 1)
+    agg = Aggregates(degree=rng.random(n), mean_purpose=rng.random(n), engaged_count=rng.random(n),
+                     engaged_share=rng.random(n) * (rng.random(n) < 0.8), peer_gain=rng.normal(0, 0.2, n),
+                     peer_weight=rng.random(n) * (rng.random(n) < 0.6), example=rng.random(n))
+    member = rng.random(n) < 0.6
+    col = Collectives(member, rng.choice([1.0, 2.0, 4.0], n), rng.random(n), rng.random(n), rng.random(n) * 1.5,
+                      rng.random(n) < 0.5, rng.random(n) < 0.3, np.ones(1, bool), np.ones(1))
+    defaults = Dynamics()
+    values = defaults.model_dump()
+    if per_agent:  # as an ensemble hands them: one value an agent
+        for name in BELIEF_RATES:
+            values[name] = getattr(defaults, name) * rng.uniform(0.5, 1.5, n)
+    dyn = SimpleNamespace(**values)
+    mech = Mechanisms(peer_learning=peer_learning, institutional_support=institutional_support)
+    support = rng.random(n) if given_support else None
+    update_beliefs(a, agg, col, dyn, mech, 0.4, support)
+    update_beliefs_numpy(b, agg, col, dyn, mech, 0.4, support)
+    for name in ("purpose", "trust", "agency"):
+        assert getattr(a, name).tobytes() == getattr(b, name).tobytes(), name
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40), per_agent=st.booleans(), push=st.sampled_from(
+       ["none", "scalar", "per_agent"]), trust_gate=st.booleans(), collective_learning=st.booleans(),
+       peer_learning=st.booleans())
+def test_practice_kernel_equals_numpy_bit_for_bit(seed, n, per_agent, push, trust_gate, collective_learning,
+                                                   peer_learning) -> None:
+    def state(rng: np.random.Generator):
+        return make_state(
+            n, active=rng.random(n) < 0.8, engaged=rng.random(n) < 0.4, has_classroom=rng.random(n) < 0.7,
+            practice=rng.random(n), capacity=rng.random(n), trust=rng.random(n),
+            potential=rng.uniform(0.5, 1.5, n), learning=rng.choice([0.0, 0.3, 0.6], n) * rng.random(n),
+        )
+
+    a, b = state(np.random.default_rng(seed)), state(np.random.default_rng(seed))
+    rng = np.random.default_rng(seed + 1)
+    agg = Aggregates(degree=rng.random(n), mean_purpose=rng.random(n), engaged_count=rng.random(n),
+                     engaged_share=rng.random(n), peer_gain=rng.normal(0, 0.2, n),
+                     peer_weight=rng.random(n) * (rng.random(n) < 0.6), example=rng.random(n))
+    col = Collectives(rng.random(n) < 0.6, rng.choice([1.0, 2.0, 4.0], n), rng.random(n), rng.random(n),
+                      rng.random(n) * 1.5, rng.random(n) < 0.5, rng.random(n) < 0.3, np.ones(1, bool), np.ones(1))
+    values = Dynamics().model_dump()
+    if per_agent:
+        for name in PRACTICE_RATES:
+            values[name] = values[name] * rng.uniform(0.5, 1.5, n)
+    technical_push = {"none": 0.0, "scalar": 0.03, "per_agent": rng.uniform(0, 0.05, n)}[push]
+    levers = Levers(technical_push=technical_push)
+    mech = Mechanisms(trust_gate=trust_gate, collective_learning=collective_learning, peer_learning=peer_learning)
+    update_practice(a, agg, col, levers, SimpleNamespace(**values), mech, 0.3, 0.4)
+    update_practice_numpy(b, agg, col, levers, SimpleNamespace(**values), mech, 0.3, 0.4)
+    assert a.practice.tobytes() == b.practice.tobytes()
