@@ -2,7 +2,8 @@
 
 ``simulator/processes/kernels.py`` promises the same arithmetic in the same order as
 :func:`neighbour_aggregates_numpy` (scipy's CSR products and NumPy's passes) and
-:func:`update_beliefs_numpy` and :func:`update_practice_numpy`. Compared as bytes, so even a signed zero that differs fails.
+:func:`update_beliefs_numpy`, :func:`update_practice_numpy` and
+:func:`apply_development_numpy`. Compared as bytes, so even a signed zero that differs fails.
 """
 
 from __future__ import annotations
@@ -23,8 +24,14 @@ from simulator.processes.aggregate import (
     neighbour_aggregates_numpy,
 )
 from simulator.processes.collectives import Collectives
+from simulator.processes.development import apply_development, apply_development_numpy
 from simulator.processes.influence import update_beliefs, update_beliefs_numpy
-from simulator.processes.kernels import BELIEF_RATES, PRACTICE_RATES
+from simulator.processes.kernels import (
+    BELIEF_RATES,
+    COACHING_LEVERS,
+    COACHING_RATES,
+    PRACTICE_RATES,
+)
 from simulator.processes.practice import update_practice, update_practice_numpy
 from simulator.scenario import load_scenario
 from simulator.scenario.schema import Dynamics, Mechanisms
@@ -163,3 +170,34 @@ def test_practice_kernel_equals_numpy_bit_for_bit(seed, n, per_agent, push, trus
     update_practice(a, agg, col, levers, SimpleNamespace(**values), mech, 0.3, 0.4)
     update_practice_numpy(b, agg, col, levers, SimpleNamespace(**values), mech, 0.3, 0.4)
     assert a.practice.tobytes() == b.practice.tobytes()
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40), per_agent=st.booleans(),
+       coaching=st.sampled_from(["none", "fellows", "schools", "per_agent"]))
+def test_development_kernel_equals_numpy_bit_for_bit(seed, n, per_agent, coaching) -> None:
+    n_schools = 3
+
+    def state(rng: np.random.Generator):
+        return make_state(
+            n, role=rng.integers(0, 6, n), track=rng.integers(-1, 3, n), school=rng.integers(-1, n_schools, n),
+            active=rng.random(n) < 0.8, has_classroom=rng.random(n) < 0.7,
+            purpose=rng.random(n), capacity=rng.random(n), practice=rng.random(n),
+        )
+
+    a, b = state(np.random.default_rng(seed)), state(np.random.default_rng(seed))
+    rng = np.random.default_rng(seed + 1)
+    values = Dynamics().model_dump()
+    if per_agent:
+        for name in COACHING_RATES:
+            values[name] = values[name] * rng.uniform(0.5, 1.5, n)
+    levers = {
+        "none": Levers(),
+        "fellows": Levers(fellow_coaching=1.0, alumni_leadership=0.5),
+        "schools": Levers(fellow_coaching=1.0, teacher_coaching=0.5, principal_development=0.7, parent_development=0.2),
+        "per_agent": Levers(**{name: rng.uniform(0, 1, n) * (rng.random(n) < 0.7) for name in COACHING_LEVERS}),
+    }[coaching]
+    apply_development(a, levers, SimpleNamespace(**values), n_schools, 0.3)
+    apply_development_numpy(b, levers, SimpleNamespace(**values), n_schools, 0.3)
+    for name in ("purpose", "capacity", "practice", "coached"):
+        assert getattr(a, name).tobytes() == getattr(b, name).tobytes(), name

@@ -25,7 +25,7 @@ from ..scenario.schema import Dynamics
 from ..state import State
 from .practice import practice_reach
 
-__all__ = ["apply_development", "schools_with_fellows"]
+__all__ = ["apply_development", "apply_development_numpy", "schools_with_fellows"]
 
 
 def schools_with_fellows(state: State, n_schools: int) -> NDArray[np.bool_]:
@@ -41,17 +41,51 @@ def _assign(out: NDArray[np.float64], mask: NDArray[np.bool_], value: float | ND
     out[mask] = value[mask] if np.ndim(value) else value
 
 
+def _host_mask(state: State, n_schools: int) -> NDArray[np.bool_]:
+    """Agents of schools where fellows work."""
+    hosts = schools_with_fellows(state, n_schools)
+    in_host = np.zeros(state.n_agents, dtype=bool)
+    has_school = state.school >= 0
+    in_host[has_school] = hosts[state.school[has_school]]
+    return in_host
+
+
 def apply_development(state: State, levers: Levers, dyn: Dynamics, n_schools: int, baseline_practice: float) -> None:
-    """Apply this month's coaching in place."""
+    """Apply this month's coaching, in two compiled passes over the agents.
+
+    The arithmetic of :func:`apply_development_numpy` (the readable form, tested against
+    this one bit for bit), in :func:`simulator.processes.kernels.development`.
+    """
+    from . import kernels
+
+    n = state.n_agents
+    use_host = bool(np.any(levers.teacher_coaching) or np.any(levers.principal_development)
+                    or np.any(levers.parent_development))
+    in_host = _host_mask(state, n_schools) if use_host else np.zeros(1, dtype=bool)
+    intensity = np.empty(n)
+    coached = kernels.coaching_intensity(
+        state.role, state.active, in_host, use_host, kernels.rate_rows(levers, kernels.COACHING_LEVERS, n), intensity
+    )
+    state.coached = intensity > 0
+    if coached == 0:
+        return
+    purpose, capacity, practice = np.empty(n), np.empty(n), np.empty(n)
+    kernels.development(intensity, state.has_classroom, state.purpose, state.capacity, state.practice,
+                        float(baseline_practice), kernels.rate_rows(dyn, kernels.COACHING_RATES, n),
+                        purpose, capacity, practice)
+    state.purpose, state.capacity, state.practice = purpose, capacity, practice
+
+
+def apply_development_numpy(
+    state: State, levers: Levers, dyn: Dynamics, n_schools: int, baseline_practice: float
+) -> None:
+    """Apply this month's coaching with NumPy passes."""
     intensity = np.zeros(state.n_agents)
     role = state.role
     _assign(intensity, role == Role.FELLOW, levers.fellow_coaching)
     _assign(intensity, role == Role.ALUMNUS, levers.alumni_leadership)
     if np.any(levers.teacher_coaching) or np.any(levers.principal_development) or np.any(levers.parent_development):
-        hosts = schools_with_fellows(state, n_schools)
-        in_host = np.zeros(state.n_agents, dtype=bool)
-        has_school = state.school >= 0
-        in_host[has_school] = hosts[state.school[has_school]]
+        in_host = _host_mask(state, n_schools)
         _assign(intensity, in_host & (role == Role.TEACHER), levers.teacher_coaching)
         _assign(intensity, in_host & (role == Role.PRINCIPAL), levers.principal_development)
         _assign(intensity, in_host & (role == Role.PARENT), levers.parent_development)

@@ -28,7 +28,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["speaker_columns", "row_sums", "beliefs", "practice", "rate_rows", "BELIEF_RATES", "PRACTICE_RATES"]
+__all__ = [
+    "speaker_columns", "row_sums", "beliefs", "practice", "coaching_intensity", "development", "rate_rows",
+    "BELIEF_RATES", "PRACTICE_RATES", "COACHING_LEVERS", "COACHING_RATES",
+]
 
 
 @njit(cache=True, nogil=True)
@@ -264,3 +267,61 @@ def practice(active, engaged, has_classroom, learning, potential, baseline_learn
             new_practice[i] = _clip01(p + change)
         else:
             new_practice[i] = _clip01(p)
+
+
+#: The levers :func:`development` reads, in the order of its ``levers`` rows.
+COACHING_LEVERS: tuple[str, ...] = (
+    "fellow_coaching", "alumni_leadership", "teacher_coaching", "principal_development", "parent_development",
+)
+#: The rates :func:`development` reads, in the order of its ``rates`` rows.
+COACHING_RATES: tuple[str, ...] = ("coaching_gain", "persuasion_ceiling")
+
+# role codes of simulator.roles.Role (numba compiles the numbers in)
+_TEACHER, _PRINCIPAL, _PARENT, _FELLOW, _ALUMNUS = 0, 1, 2, 3, 4
+
+
+@njit(cache=True, nogil=True)
+def coaching_intensity(role, active, in_host, use_host, levers, intensity):
+    """This month's coaching intensity of each agent (into ``intensity``); returns how many are coached."""
+    per_agent = levers.shape[1] > 1
+    coached = 0
+    for i in range(role.size):
+        c = i if per_agent else 0
+        r = role[i]
+        v = 0.0
+        if r == _FELLOW:
+            v = levers[0, c]
+        elif r == _ALUMNUS:
+            v = levers[1, c]
+        elif use_host and in_host[i]:
+            if r == _TEACHER:
+                v = levers[2, c]
+            elif r == _PRINCIPAL:
+                v = levers[3, c]
+            elif r == _PARENT:
+                v = levers[4, c]
+        v = v * (1.0 if active[i] else 0.0)
+        intensity[i] = v
+        if v > 0:
+            coached += 1
+    return coached
+
+
+@njit(cache=True, nogil=True)
+def development(intensity, has_classroom, purpose, capacity, practice_now, baseline_practice, rates,
+                new_purpose, new_capacity, new_practice):
+    """Purpose, capacity and practice of :func:`simulator.processes.development.apply_development`."""
+    per_agent = rates.shape[1] > 1
+    for i in range(intensity.size):
+        c = i if per_agent else 0
+        rate = rates[0, c] * intensity[i]
+        room = max(0.0, rates[1, c] - purpose[i])
+        new_purpose[i] = _clip01(purpose[i] + rate * room)
+        cap = _clip01(capacity[i] + rate * (1.0 - capacity[i]))
+        new_capacity[i] = cap
+        reach = baseline_practice + (1.0 - baseline_practice) * (0.5 + 0.5 * cap)
+        room = max(0.0, reach - practice_now[i])
+        if has_classroom[i]:
+            new_practice[i] = _clip01(practice_now[i] + rate * room)
+        else:
+            new_practice[i] = _clip01(practice_now[i])
