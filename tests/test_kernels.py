@@ -2,8 +2,9 @@
 
 ``simulator/processes/kernels.py`` promises the same arithmetic in the same order as
 :func:`neighbour_aggregates_numpy` (scipy's CSR products and NumPy's passes) and
-:func:`update_beliefs_numpy`, :func:`update_practice_numpy` and
-:func:`apply_development_numpy`. Compared as bytes, so even a signed zero that differs fails.
+:func:`update_beliefs_numpy`, :func:`update_practice_numpy`,
+:func:`apply_development_numpy`, :func:`update_collectives_numpy` and
+:func:`collective_view_numpy`. Compared as bytes, so even a signed zero that differs fails.
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from simulator.processes.aggregate import (
     neighbour_aggregates,
     neighbour_aggregates_numpy,
 )
-from simulator.processes.collectives import Collectives
+from simulator.processes.collectives import (
+    Collectives,
+    collective_view,
+    collective_view_numpy,
+    update_collectives,
+    update_collectives_numpy,
+)
 from simulator.processes.development import apply_development, apply_development_numpy
 from simulator.processes.influence import update_beliefs, update_beliefs_numpy
 from simulator.processes.kernels import (
@@ -201,3 +208,46 @@ def test_development_kernel_equals_numpy_bit_for_bit(seed, n, per_agent, coachin
     apply_development_numpy(b, levers, SimpleNamespace(**values), n_schools, 0.3)
     for name in ("purpose", "capacity", "practice", "coached"):
         assert getattr(a, name).tobytes() == getattr(b, name).tobytes(), name
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40), n_clusters=st.integers(1, 4),
+       per_agent=st.booleans(), mode=st.sampled_from(["none", "teacher_led", "imposed"]),
+       spread=st.booleans(), ownership=st.booleans(), reinforcement=st.booleans(), support=st.booleans())
+def test_collectives_kernels_equal_numpy_bit_for_bit(seed, n, n_clusters, per_agent, mode, spread, ownership,
+                                                     reinforcement, support) -> None:
+    def state(rng: np.random.Generator):
+        return make_state(
+            n, n_clusters=n_clusters, n_districts=2,
+            role=rng.integers(0, 6, n), track=rng.integers(-1, 3, n), cluster=rng.integers(-1, n_clusters, n),
+            active=rng.random(n) < 0.8, engaged=rng.random(n) < 0.5, has_classroom=rng.random(n) < 0.7,
+            collective_on=rng.random(n_clusters) < 0.5, collective_origin=rng.integers(0, 4, n_clusters),
+            maturity=rng.random(n_clusters), ownership=rng.random(n_clusters), support=rng.random(2),
+        )
+
+    a, b = state(np.random.default_rng(seed)), state(np.random.default_rng(seed))
+    rng = np.random.default_rng(seed + 1)
+    agg = Aggregates(degree=rng.random(n), mean_purpose=rng.random(n), engaged_count=rng.random(n),
+                     engaged_share=rng.random(n), peer_gain=rng.random(n), peer_weight=rng.random(n),
+                     example=rng.random(n) * (rng.random(n) < 0.5))
+    covered = rng.random(n_clusters) < 0.5
+    if per_agent:
+        per = {"collective_intensity": rng.choice([1.0, 2.0, 4.0], n), "collective_with_data": rng.random(n) < 0.5}
+    else:
+        per = {"collective_intensity": 2.0, "collective_with_data": True}
+    levers = Levers(collective_mode=mode, collective_clusters=covered if mode != "none" else np.zeros(0, bool),
+                    collective_facilitation=float(rng.random()), **per)
+    mech = Mechanisms(collectives_spread=spread, ownership=ownership, reinforcement=reinforcement,
+                      institutional_support=support)
+    district = rng.integers(0, 2, n_clusters)
+    u = rng.random(n_clusters)
+    fast = update_collectives(a, agg, levers, Dynamics(), mech, district, u)
+    slow = update_collectives_numpy(b, agg, levers, Dynamics(), mech, district, u)
+    for name in ("collective_on", "collective_origin", "maturity", "ownership"):
+        assert getattr(a, name).tobytes() == getattr(b, name).tobytes(), name
+    for f in dataclasses.fields(Collectives):
+        assert np.asarray(getattr(fast, f.name)).tobytes() == np.asarray(getattr(slow, f.name)).tobytes(), f.name
+    view_fast = collective_view(a, levers, mech, 0.25, agg, 0.3)
+    view_slow = collective_view_numpy(a, levers, mech, 0.25, agg, 0.3)
+    for f in dataclasses.fields(Collectives):
+        assert np.asarray(getattr(view_fast, f.name)).tobytes() == np.asarray(getattr(view_slow, f.name)).tobytes()

@@ -74,7 +74,10 @@ from ..scenario.schema import Dynamics, Mechanisms
 from ..state import CollectiveOrigin, State
 from .aggregate import Aggregates
 
-__all__ = ["Collectives", "update_collectives", "cluster_engaged_share", "collective_view", "cluster_quality"]
+__all__ = [
+    "Collectives", "update_collectives", "update_collectives_numpy", "cluster_engaged_share", "collective_view",
+    "collective_view_numpy", "cluster_quality",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -156,6 +159,20 @@ def exposure(state: State, agg: Aggregates | None) -> FloatArray:
     return 1.0 - np.exp(-x)
 
 
+def _leadership_by_cluster(
+    state: State, levers: Levers, mech: Mechanisms, dyn_quorum: float, core: float,
+    share: FloatArray, exposed: FloatArray, programme_c: NDArray[np.bool_],
+) -> FloatArray:
+    """Each cluster's collective leadership: engaged share over the quorum (plus exposure),
+    past the core, or the programme's facilitation where that is larger.
+    """
+    lead_c = share / max(dyn_quorum, 1e-9)
+    if mech.collectives_spread:
+        lead_c = lead_c + exposed
+    lead_c = np.clip((lead_c - core) / max(1.0 - core, 1e-9), 0.0, 1.0)
+    return np.where(programme_c, np.maximum(lead_c, levers.collective_facilitation), lead_c)
+
+
 def collective_view(
     state: State,
     levers: Levers,
@@ -166,11 +183,75 @@ def collective_view(
     share: FloatArray | None = None,
     exposed: FloatArray | None = None,
 ) -> Collectives:
-    """The per-agent view of the collectives as they stand (no update).
+    """The per-agent view of the collectives as they stand (no update), in one compiled pass.
 
-    ``share`` (:func:`cluster_engaged_share`) and ``exposed`` (:func:`exposure`) may be
-    passed when the caller has them for the same state and aggregates.
+    The arithmetic of :func:`collective_view_numpy` (the readable form, tested against this
+    one bit for bit). ``share`` (:func:`cluster_engaged_share`) and ``exposed``
+    (:func:`exposure`) may be passed when the caller has them for the same state and
+    aggregates.
     """
+    return _compiled_view(state, levers, mech, dyn_quorum, agg, core, share, exposed)[0]
+
+
+def _compiled_view(
+    state: State, levers: Levers, mech: Mechanisms, dyn_quorum: float, agg: Aggregates | None, core: float,
+    share: FloatArray | None, exposed: FloatArray | None,
+) -> tuple[Collectives, FloatArray]:
+    """:func:`collective_view`, and each cluster's mean leadership of its members."""
+    from . import kernels
+
+    if share is None or (mech.collectives_spread and exposed is None):
+        share, exposed = _cluster_sums(state, agg, mech.collectives_spread)
+    on = state.collective_on
+    programme_c = on & (state.collective_origin == CollectiveOrigin.PROGRAMME)
+    own_c = np.ones(state.n_clusters) if not mech.ownership else state.ownership
+    lead_c = _leadership_by_cluster(state, levers, mech, dyn_quorum, core, share, exposed, programme_c)
+    n, n_c = state.n_agents, state.n_clusters
+    member, with_data, in_programme = np.empty(n, bool), np.empty(n, bool), np.empty(n, bool)
+    intensity, ownership, maturity, leadership = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    members_c, leadership_sum_c = np.zeros(n_c), np.zeros(n_c)
+    kernels.collective_members(
+        state.role, state.track, state.active, state.has_classroom, state.cluster, on, programme_c,
+        np.asarray(own_c, dtype=np.float64), state.maturity, np.asarray(lead_c, dtype=np.float64),
+        kernels.rate_rows(levers, ("collective_intensity", "collective_with_data"), n),
+        member, intensity, ownership, maturity, leadership, with_data, in_programme, members_c, leadership_sum_c,
+    )
+    view = Collectives(
+        member=member, intensity=intensity, ownership=ownership, maturity=maturity, leadership=leadership,
+        with_data=with_data, programme=in_programme, cluster_on=on.copy(), cluster_quality=cluster_quality(state, mech),
+    )
+    cluster_lead = np.where(members_c > 0, leadership_sum_c / np.where(members_c > 0, members_c, 1.0), 0.0)
+    return view, cluster_lead
+
+
+def _cluster_sums(state: State, agg: Aggregates | None, with_exposure: bool) -> tuple[FloatArray, FloatArray | None]:
+    """:func:`cluster_engaged_share` and (``with_exposure``) :func:`exposure`, in one compiled pass."""
+    from . import kernels
+
+    n_c = state.n_clusters
+    people, engaged, example_sum = np.zeros(n_c), np.zeros(n_c), np.zeros(n_c)
+    with_example = with_exposure and agg is not None
+    kernels.cluster_people(
+        state.role, state.track, state.active, state.has_classroom, state.cluster, state.engaged,
+        agg.example if with_example else np.zeros(1), with_example, people, engaged, example_sum,
+    )
+    share = np.where(people > 0, engaged / np.where(people > 0, people, 1.0), 0.0)
+    if not with_exposure:
+        return share, None
+    return share, (1.0 - np.exp(-example_sum) if with_example else np.zeros(n_c))
+
+
+def collective_view_numpy(
+    state: State,
+    levers: Levers,
+    mech: Mechanisms,
+    dyn_quorum: float,
+    agg: Aggregates | None = None,
+    core: float = 0.0,
+    share: FloatArray | None = None,
+    exposed: FloatArray | None = None,
+) -> Collectives:
+    """:func:`collective_view` with NumPy passes."""
     on = state.collective_on
     programme_c = on & (state.collective_origin == CollectiveOrigin.PROGRAMME)
     member = _members_mask(state)
@@ -178,11 +259,10 @@ def collective_view(
     member &= on[cl]
     in_programme = member & programme_c[cl]
     own_c = np.ones(state.n_clusters) if not mech.ownership else state.ownership
-    lead_c = (cluster_engaged_share(state) if share is None else share) / max(dyn_quorum, 1e-9)
-    if mech.collectives_spread:
-        lead_c = lead_c + (exposure(state, agg) if exposed is None else exposed)
-    lead_c = np.clip((lead_c - core) / max(1.0 - core, 1e-9), 0.0, 1.0)
-    lead_c = np.where(programme_c, np.maximum(lead_c, levers.collective_facilitation), lead_c)
+    share = cluster_engaged_share(state) if share is None else share
+    if mech.collectives_spread and exposed is None:
+        exposed = exposure(state, agg)
+    lead_c = _leadership_by_cluster(state, levers, mech, dyn_quorum, core, share, exposed, programme_c)
     return Collectives(
         member=member,
         intensity=np.where(in_programme, levers.collective_intensity, np.where(member, 1.0, 0.0)),
@@ -207,6 +287,24 @@ def update_collectives(
 ) -> Collectives:
     """Advance every cluster's collective by one month in place; return the month's view.
 
+    The per-agent passes (engaged shares, exposure, the view, the clusters' leadership) run
+    as compiled loops; :func:`update_collectives_numpy` is the same arithmetic with NumPy
+    passes (tested against this one bit for bit). Arguments as there.
+    """
+    return _update(state, agg, levers, dyn, mech, cluster_district, u_cluster, compiled=True)
+
+
+def update_collectives_numpy(
+    state: State,
+    agg: Aggregates,
+    levers: Levers,
+    dyn: Dynamics,
+    mech: Mechanisms,
+    cluster_district: NDArray[np.int64],
+    u_cluster: FloatArray,
+) -> Collectives:
+    """Advance every cluster's collective by one month in place; return the month's view.
+
     Args:
         state: the state (collective arrays are updated).
         agg: last month's aggregates (for the exposure to other clusters' examples).
@@ -216,10 +314,21 @@ def update_collectives(
         cluster_district: district of each cluster.
         u_cluster: one U[0, 1) draw per cluster.
     """
+    return _update(state, agg, levers, dyn, mech, cluster_district, u_cluster, compiled=False)
+
+
+def _update(
+    state: State, agg: Aggregates, levers: Levers, dyn: Dynamics, mech: Mechanisms,
+    cluster_district: NDArray[np.int64], u_cluster: FloatArray, compiled: bool,
+) -> Collectives:
     n_c = state.n_clusters
     on = state.collective_on.copy()
     origin = state.collective_origin.copy()
-    share = cluster_engaged_share(state)
+    if compiled:
+        share, exposed = _cluster_sums(state, agg, mech.collectives_spread)
+    else:
+        share = cluster_engaged_share(state)
+        exposed = exposure(state, agg) if mech.collectives_spread else None
     support = state.support[cluster_district] if mech.institutional_support else np.zeros(n_c)
     half_quorum = 0.5 * dyn.collective_quorum
 
@@ -243,7 +352,6 @@ def update_collectives(
 
     # formation by example, and mandates by administrations
     idle = ~on & ~covered & ~state.collective_on
-    exposed = exposure(state, agg) if mech.collectives_spread else None
     if mech.collectives_spread:
         p_form = (
             dyn.collective_formation_rate * exposed
@@ -279,11 +387,13 @@ def update_collectives(
     state.ownership = np.clip(ownership, 0.0, 1.0)
     # the engaged shares and the exposure are those computed above: this process changes
     # neither who is engaged nor the aggregates
-    view = collective_view(
-        state, levers, mech, dyn.collective_quorum, agg, dyn.collective_core if mech.reinforcement else 0.0,
-        share=share, exposed=exposed,
-    )
-    functioning = own_eff * _cluster_leadership(state, view)
+    core = dyn.collective_core if mech.reinforcement else 0.0
+    if compiled:
+        view, cluster_lead = _compiled_view(state, levers, mech, dyn.collective_quorum, agg, core, share, exposed)
+    else:
+        view = collective_view_numpy(state, levers, mech, dyn.collective_quorum, agg, core, share, exposed)
+        cluster_lead = _cluster_leadership(state, view)
+    functioning = own_eff * cluster_lead
     rate = 2.0 / dyn.collective_maturity_months
     m = state.maturity
     state.maturity = np.clip(
@@ -291,7 +401,12 @@ def update_collectives(
         0.0,
         1.0,
     )
-    view.maturity = np.where(view.member, state.maturity[np.maximum(state.cluster, 0)], 0.0)
+    if compiled:
+        from . import kernels
+
+        kernels.members_value(view.member, state.cluster, state.maturity, view.maturity)
+    else:
+        view.maturity = np.where(view.member, state.maturity[np.maximum(state.cluster, 0)], 0.0)
     view.cluster_quality = cluster_quality(state, mech)
     return view
 

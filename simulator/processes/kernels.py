@@ -325,3 +325,71 @@ def development(intensity, has_classroom, purpose, capacity, practice_now, basel
             new_practice[i] = _clip01(practice_now[i] + rate * room)
         else:
             new_practice[i] = _clip01(practice_now[i])
+
+
+_DIRECT = 0  # simulator.roles.AlumniTrack.DIRECT
+
+
+@njit(cache=True, nogil=True)
+def _in_collective_school(role, track, active, has_classroom, cluster, i):
+    """``_members_mask`` of one agent: an active classroom holder in a cluster's school."""
+    left_school = role[i] == _ALUMNUS and track[i] != _DIRECT
+    return active[i] and has_classroom[i] and cluster[i] >= 0 and not left_school
+
+
+@njit(cache=True, nogil=True)
+def cluster_people(role, track, active, has_classroom, cluster, engaged, example, with_example,
+                   people, engaged_people, example_sum):
+    """Per cluster, in one pass: its classroom holders and principals, how many are engaged,
+    and (``with_example``) the sum of its people's ``example`` (in agent order, as ``np.bincount``).
+    """
+    for i in range(role.size):
+        c = cluster[i]
+        if c < 0:
+            continue
+        if _in_collective_school(role, track, active, has_classroom, cluster, i) or (
+                role[i] == _PRINCIPAL and active[i]):
+            people[c] += 1.0
+            if engaged[i]:
+                engaged_people[c] += 1.0
+        if with_example:
+            example_sum[c] += example[i]
+
+
+@njit(cache=True, nogil=True)
+def collective_members(role, track, active, has_classroom, cluster, on, programme, ownership_c, maturity_c,
+                       leadership_c, levers, member, intensity, ownership, maturity, leadership, with_data,
+                       in_programme, members_c, leadership_sum_c):
+    """The per-agent view of :func:`simulator.processes.collectives.collective_view`, and per
+    cluster its members and the sum of their leadership (for ``_cluster_leadership``).
+    """
+    per_agent = levers.shape[1] > 1
+    for i in range(role.size):
+        c = cluster[i] if cluster[i] >= 0 else 0
+        m = _in_collective_school(role, track, active, has_classroom, cluster, i) and on[c]
+        p = m and programme[c]
+        member[i] = m
+        in_programme[i] = p
+        if p:
+            intensity[i] = levers[0, i if per_agent else 0]
+        else:
+            intensity[i] = 1.0 if m else 0.0
+        if m:
+            ownership[i] = ownership_c[c]
+            maturity[i] = maturity_c[c]
+            leadership[i] = leadership_c[c]
+            with_data[i] = levers[1, i if per_agent else 0] != 0.0 if p else True
+            members_c[c] += 1.0
+            leadership_sum_c[c] += leadership_c[c]
+        else:
+            ownership[i] = 0.0
+            maturity[i] = 0.0
+            leadership[i] = 0.0
+            with_data[i] = False
+
+
+@njit(cache=True, nogil=True)
+def members_value(member, cluster, values_c, out):
+    """``where(member, values_c[max(cluster, 0)], 0)``."""
+    for i in range(member.size):
+        out[i] = values_c[max(cluster[i], 0)] if member[i] else 0.0
