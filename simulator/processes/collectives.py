@@ -163,8 +163,10 @@ def _leadership_by_cluster(
     state: State, levers: Levers, mech: Mechanisms, dyn_quorum: float, core: float,
     share: FloatArray, exposed: FloatArray, programme_c: NDArray[np.bool_],
 ) -> FloatArray:
-    """Each cluster's collective leadership: engaged share over the quorum (plus exposure),
-    past the core, or the programme's facilitation where that is larger.
+    """Each cluster's collective leadership.
+
+    The engaged share over the quorum (plus the exposure), past the core; or the
+    programme's facilitation where that is larger.
     """
     lead_c = share / max(dyn_quorum, 1e-9)
     if mech.collectives_spread:

@@ -331,23 +331,29 @@ _DIRECT = 0  # simulator.roles.AlumniTrack.DIRECT
 
 
 @njit(cache=True, nogil=True)
-def _in_collective_school(role, track, active, has_classroom, cluster, i):
-    """``_members_mask`` of one agent: an active classroom holder in a cluster's school."""
-    left_school = role[i] == _ALUMNUS and track[i] != _DIRECT
-    return active[i] and has_classroom[i] and cluster[i] >= 0 and not left_school
+def _in_collective_school(role, track, active, has_classroom, cluster):
+    """``_members_mask`` of one agent: an active classroom holder in a cluster's school.
+
+    Scalars, not arrays and an index: a compiled call that takes arrays counts references
+    to them, which inside a loop costs more than the test itself.
+    """
+    left_school = role == _ALUMNUS and track != _DIRECT
+    return active and has_classroom and cluster >= 0 and not left_school
 
 
 @njit(cache=True, nogil=True)
 def cluster_people(role, track, active, has_classroom, cluster, engaged, example, with_example,
                    people, engaged_people, example_sum):
-    """Per cluster, in one pass: its classroom holders and principals, how many are engaged,
-    and (``with_example``) the sum of its people's ``example`` (in agent order, as ``np.bincount``).
+    """Per cluster, in one pass: its people, how many are engaged, and their example.
+
+    People are the cluster's classroom holders and principals; ``example_sum`` (when
+    ``with_example``) sums its people's ``example`` in agent order, as ``np.bincount`` does.
     """
     for i in range(role.size):
         c = cluster[i]
         if c < 0:
             continue
-        if _in_collective_school(role, track, active, has_classroom, cluster, i) or (
+        if _in_collective_school(role[i], track[i], active[i], has_classroom[i], cluster[i]) or (
                 role[i] == _PRINCIPAL and active[i]):
             people[c] += 1.0
             if engaged[i]:
@@ -360,13 +366,15 @@ def cluster_people(role, track, active, has_classroom, cluster, engaged, example
 def collective_members(role, track, active, has_classroom, cluster, on, programme, ownership_c, maturity_c,
                        leadership_c, levers, member, intensity, ownership, maturity, leadership, with_data,
                        in_programme, members_c, leadership_sum_c):
-    """The per-agent view of :func:`simulator.processes.collectives.collective_view`, and per
-    cluster its members and the sum of their leadership (for ``_cluster_leadership``).
+    """The per-agent view of :func:`simulator.processes.collectives.collective_view`.
+
+    Also, per cluster, its members and the sum of their leadership (for the clusters'
+    mean leadership), added in agent order as ``np.bincount`` does.
     """
     per_agent = levers.shape[1] > 1
     for i in range(role.size):
         c = cluster[i] if cluster[i] >= 0 else 0
-        m = _in_collective_school(role, track, active, has_classroom, cluster, i) and on[c]
+        m = _in_collective_school(role[i], track[i], active[i], has_classroom[i], cluster[i]) and on[c]
         p = m and programme[c]
         member[i] = m
         in_programme[i] = p
