@@ -112,13 +112,13 @@ class _Masked:
         self.counts = np.diff(ends)
 
     def means(self, values: np.ndarray) -> list[float]:
-        """Each run's ``_mean(values, mask)``."""
-        packed = values[self.mask]
-        b = self.bounds
-        return [
-            float(packed[b[k] : b[k + 1]].sum() / int(n)) if n else 0.0
-            for k, n in enumerate(self.counts)
-        ]
+        """Each run's ``_mean(values, mask)`` (NumPy's pairwise sums, compiled: one call for all runs)."""
+        from .processes.kernels import segment_means
+
+        packed = np.ascontiguousarray(values[self.mask], dtype=np.float64)  # a sum of 0/1 is its count
+        out = np.empty(self.counts.size)
+        segment_means(packed, self.bounds, out)
+        return out.tolist()
 
 
 def _batch_indicators(engine: Engine) -> tuple[list[dict[str, Any]], list[np.ndarray]]:

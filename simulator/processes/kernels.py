@@ -29,7 +29,8 @@ import numpy as np
 from numba import njit
 
 __all__ = [
-    "speaker_columns", "row_sums", "beliefs", "practice", "coaching_intensity", "development", "rate_rows",
+    "speaker_columns", "row_sums", "beliefs", "practice", "coaching_intensity", "development", "segment_means",
+    "rate_rows",
     "BELIEF_RATES", "PRACTICE_RATES", "COACHING_LEVERS", "COACHING_RATES",
 ]
 
@@ -401,3 +402,50 @@ def members_value(member, cluster, values_c, out):
     """``where(member, values_c[max(cluster, 0)], 0)``."""
     for i in range(member.size):
         out[i] = values_c[max(cluster[i], 0)] if member[i] else 0.0
+
+
+@njit(cache=True, nogil=True)
+def _pairwise_sum(a, lo, n):
+    """``a[lo:lo + n].sum()`` as NumPy adds it (``pairwise_sum`` of its float loops).
+
+    Below 8 values one by one from -0.0; up to 128 in eight interleaved partial sums,
+    combined as ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))``, then the rest;
+    above that the two halves (the first a multiple of 8), each summed the same way.
+    """
+    if n < 8:
+        res = -0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    if n <= 128:
+        r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+        r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+        i = lo + 8
+        stop = lo + n - (n % 8)
+        while i < stop:
+            r0 += a[i]
+            r1 += a[i + 1]
+            r2 += a[i + 2]
+            r3 += a[i + 3]
+            r4 += a[i + 4]
+            r5 += a[i + 5]
+            r6 += a[i + 6]
+            r7 += a[i + 7]
+            i += 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < lo + n:
+            res += a[i]
+            i += 1
+        return res
+    half = n // 2
+    half -= half % 8
+    return _pairwise_sum(a, lo, half) + _pairwise_sum(a, lo + half, n - half)
+
+
+@njit(cache=True, nogil=True)
+def segment_means(packed, bounds, out):
+    """Each segment's mean, ``packed[b_k:b_k+1].sum() / n_k`` as NumPy computes it (0 when empty)."""
+    for k in range(bounds.size - 1):
+        lo = bounds[k]
+        n = bounds[k + 1] - lo
+        out[k] = _pairwise_sum(packed, lo, n) / n if n > 0 else 0.0
