@@ -94,9 +94,14 @@ def render(f: dict[str, Any]) -> str:
         "neighbour's attributes from numpy arrays one scalar at a time, is gone; against it the issue "
         "measured 182x, inflated by its slow reads.",
         f"* **`step_in_spmv`.** One month divided by one sparse product `W @ x` over the same tie matrix "
-        f"({core['spmv_ms']:.3f} ms at 10,000 agents). The month needs at least one product with five "
-        "columns over `W`, one over the collective ties of members and one over the ties between clusters, "
-        "so about 6 products are its floor; everything above that is the processes' whole-array passes.",
+        f"({core['spmv_ms']:.3f} ms at 10,000 agents). The month needs one pass over `W` that sums five "
+        "columns, one over the collective ties of members and one over the ties between clusters; compiled "
+        "into one loop over the rows (`simulator/processes/kernels.py`, numba) they cost about three "
+        "single products at 10,000 agents and at a million, where scipy's five-column product alone cost "
+        "five. The aggregates, beliefs, practice, coaching and the collectives' per-agent passes run as "
+        "such loops, each tested to give the same bits as its NumPy form (`tests/test_kernels.py`); the "
+        "rest of the month (careers, turnover, engagement, learning, inertia, support, the random draws) "
+        "is still whole-array NumPy passes, whose fixed cost a call dominates at 10,000 agents.",
         "* **A million agents.** A child process builds a 1,040,124-slot system "
         "(40 districts x 100 clusters x 17 schools, 2,000 fellows a year), steps it 120 months and reports "
         "its own peak resident memory.",
@@ -133,8 +138,9 @@ def render(f: dict[str, Any]) -> str:
         "",
         f"Fitted on a log-log scale over these sizes, a month grows as ties^{_num(f['slope_step_vs_ties'])} "
         f"and the build as ties^{_num(f['slope_build_vs_ties'])} (1.00 is linear in ties, the target). "
-        "Below about 10,000 agents a month is bounded by the fixed cost of a few hundred numpy calls, "
-        "so it grows slower than the ties; above, it is bound by memory traffic and grows with them.",
+        "Below about 10,000 agents a month is bounded by the fixed cost of its remaining NumPy calls and "
+        "compiled calls, so it grows slower than the ties; above, it is bound by memory traffic and grows "
+        "with them.",
         "",
         "## How the cost grows with runs",
         "",
@@ -153,7 +159,9 @@ def render(f: dict[str, Any]) -> str:
         f"Alone (`run_scenario`, which also keeps Mesa's `DataCollector`), a run goes at "
         f"{runs['runs_per_s_single']:.2f} runs a second; a batch of one in the ensemble engine is a little "
         "faster because it collects its indicators without the `DataCollector`, so part of "
-        "`ensemble_speedup` is that, not batching. A batch saves the fixed cost "
+        "`ensemble_speedup` is that, not batching. The compiled loops made single runs faster as well "
+        "(the fixed cost they removed was paid once a run), so the ratio of batches to single runs fell "
+        "while both rose. A batch saves the fixed cost "
         "of each numpy call (paid once for the batch instead of once a run) but not the work per agent: at "
         "this size a month of one run is already mostly whole-array passes over its agents, which a batch "
         "does not shorten, and each run still finishes its own indicators every month (the batch computes "

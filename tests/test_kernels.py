@@ -1,10 +1,12 @@
-"""The compiled kernels equal the NumPy formulas to the last bit.
+"""The compiled kernels equal the NumPy forms to the last bit.
 
-``simulator/processes/kernels.py`` promises the same arithmetic in the same order as
-:func:`neighbour_aggregates_numpy` (scipy's CSR products and NumPy's passes) and
+``simulator/processes/kernels.py`` promises the same arithmetic in the same order as each
+process's NumPy form: :func:`neighbour_aggregates_numpy` (scipy's CSR products),
 :func:`update_beliefs_numpy`, :func:`update_practice_numpy`,
-:func:`apply_development_numpy`, :func:`update_collectives_numpy` and
-:func:`collective_view_numpy`. Compared as bytes, so even a signed zero that differs fails.
+:func:`apply_development_numpy`, :func:`update_collectives_numpy`,
+:func:`collective_view_numpy`, :func:`update_engagement_numpy`,
+:func:`official_engagement_numpy`, and NumPy's pairwise sum for the ensemble's means.
+Compared as bytes, so even a signed zero that differs fails.
 """
 
 from __future__ import annotations
@@ -32,15 +34,18 @@ from simulator.processes.collectives import (
     update_collectives_numpy,
 )
 from simulator.processes.development import apply_development, apply_development_numpy
+from simulator.processes.engagement import update_engagement, update_engagement_numpy
 from simulator.processes.influence import update_beliefs, update_beliefs_numpy
 from simulator.processes.kernels import (
     BELIEF_RATES,
     COACHING_LEVERS,
     COACHING_RATES,
+    ENGAGEMENT_RATES,
     PRACTICE_RATES,
     segment_means,
 )
 from simulator.processes.practice import update_practice, update_practice_numpy
+from simulator.processes.support import official_engagement, official_engagement_numpy
 from simulator.scenario import load_scenario
 from simulator.scenario.schema import Dynamics, Mechanisms
 from tests.test_processes import make_state
@@ -268,3 +273,52 @@ def test_segment_means_equal_numpy_sums_bit_for_bit(seed, sizes) -> None:
     segment_means(packed, bounds, out)
     want = [packed[a:b].sum() / (b - a) if b > a else 0.0 for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     assert out.tobytes() == np.array(want).tobytes()
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 60), n_districts=st.integers(1, 3))
+def test_official_engagement_kernel_equals_numpy(seed, n, n_districts) -> None:
+    rng = np.random.default_rng(seed)
+    state = make_state(
+        n, n_districts=n_districts, role=rng.integers(0, 6, n), track=rng.integers(-1, 3, n),
+        level=rng.integers(0, 4, n), district=rng.integers(-1, n_districts, n),
+        active=rng.random(n) < 0.8, engaged=rng.random(n) < 0.5,
+    )
+    fast, slow = official_engagement(state), official_engagement_numpy(state)
+    assert fast.keys() == slow.keys()
+    for key in fast:
+        assert np.asarray(fast[key]).tobytes() == np.asarray(slow[key]).tobytes(), key
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40), per_agent=st.booleans(), contagion=st.booleans(),
+       reinforcement=st.booleans(), commitment=st.booleans(), institutional_support=st.booleans(),
+       given_support=st.booleans())
+def test_engagement_kernel_equals_numpy(seed, n, per_agent, contagion, reinforcement, commitment,
+                                        institutional_support, given_support) -> None:
+    def state(rng: np.random.Generator):
+        return make_state(
+            n, n_districts=2, role=rng.integers(0, 6, n), district=rng.integers(-1, 2, n),
+            active=rng.random(n) < 0.8, engaged=rng.random(n) < 0.5, purpose=rng.random(n),
+            trust=rng.random(n), agency=rng.random(n), threshold=rng.uniform(0.02, 1.0, n),
+            support=rng.random(2), state_support=rng.random(1),
+        )
+
+    a, b = state(np.random.default_rng(seed)), state(np.random.default_rng(seed))
+    rng = np.random.default_rng(seed + 1)
+    agg = Aggregates(degree=rng.random(n), mean_purpose=rng.random(n), engaged_count=rng.random(n) * 3,
+                     engaged_share=rng.random(n), peer_gain=rng.random(n), peer_weight=rng.random(n),
+                     example=rng.random(n))
+    col = Collectives(rng.random(n) < 0.6, rng.choice([1.0, 2.0, 4.0], n), rng.random(n), rng.random(n),
+                      rng.random(n) * 1.5, rng.random(n) < 0.5, rng.random(n) < 0.3, np.ones(1, bool), np.ones(1))
+    values = Dynamics().model_dump()
+    if per_agent:
+        for name in ENGAGEMENT_RATES:
+            values[name] = values[name] * rng.uniform(0.5, 1.5, n)
+    mech = Mechanisms(contagion=contagion, reinforcement=reinforcement, commitment=commitment,
+                      institutional_support=institutional_support)
+    support = rng.random(n) if given_support else None
+    uniform = rng.random(n)
+    update_engagement(a, agg, col, SimpleNamespace(**values), mech, uniform, support)
+    update_engagement_numpy(b, agg, col, SimpleNamespace(**values), mech, uniform, support)
+    assert a.engaged.tobytes() == b.engaged.tobytes()

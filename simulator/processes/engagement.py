@@ -48,7 +48,7 @@ from .aggregate import Aggregates
 from .collectives import Collectives
 from .support import support_of
 
-__all__ = ["threshold_rule", "effective_threshold", "update_engagement"]
+__all__ = ["threshold_rule", "effective_threshold", "update_engagement", "update_engagement_numpy"]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -146,7 +146,40 @@ def update_engagement(
     uniform: FloatArray,
     support: FloatArray | None = None,
 ) -> None:
-    """One month of engagement for the whole population (see module docstring).
+    """One month of engagement, in one compiled pass over the agents.
+
+    The rule of :func:`update_engagement_numpy` (the readable form, with
+    :func:`threshold_rule`; tested against this one bit for bit), in
+    :func:`simulator.processes.kernels.engagement`. Arguments as there.
+    """
+    from . import kernels
+
+    n = state.n_agents
+    if not mech.institutional_support:
+        support = np.zeros(n)
+    elif support is None:
+        support = support_of(state)
+    new = np.empty(n, dtype=bool)
+    kernels.engagement(
+        state.active, state.engaged, state.role, state.purpose, state.agency, state.trust, state.threshold,
+        np.broadcast_to(np.asarray(support, dtype=np.float64), (n,)), collectives.member, collectives.intensity,
+        collectives.ownership, collectives.leadership, agg.engaged_share, agg.engaged_count,
+        bool(mech.contagion), bool(mech.reinforcement), bool(mech.commitment), uniform,
+        kernels.rate_rows(dyn, kernels.ENGAGEMENT_RATES, n), new,
+    )
+    state.engaged = new
+
+
+def update_engagement_numpy(
+    state: State,
+    agg: Aggregates,
+    collectives: Collectives,
+    dyn: Dynamics,
+    mech: Mechanisms,
+    uniform: FloatArray,
+    support: FloatArray | None = None,
+) -> None:
+    """One month of engagement for the whole population, with NumPy passes (see module docstring).
 
     Args:
         state: the state; ``engaged`` is replaced.

@@ -1,26 +1,36 @@
-"""Compiled loops of the neighbour aggregates (numba), the step's largest cost.
+"""Compiled loops (numba) of the month's per-agent passes: the same values, fewer passes.
 
-NumPy and scipy.sparse make the aggregates out of whole-array passes: the five speaker
-columns are built one array operation at a time, ``W @ X`` reads the tie matrix once per
-column (scipy's multi-vector product costs five single products at a million agents),
-the result is transposed, and the shares and means are more passes. These kernels do the
-same arithmetic in two passes: one over the agents (the five columns), one over the rows
-of the tie matrices (the sums over ``W``, the collective ties and the cross-cluster ties,
-then the shares and means of that row).
+NumPy and scipy.sparse make each process out of whole-array passes: the aggregates' five
+speaker columns are built one array operation at a time, ``W @ X`` reads the tie matrix
+once per column (scipy's multi-vector product costs five single products at a million
+agents), the result is transposed, and every formula of beliefs, practice, coaching,
+engagement and the collectives is a few dozen passes with temporary arrays. Each kernel
+here does one process's arithmetic in one or two loops over the agents (the aggregates:
+one over the agents for the five columns, one over the rows of the tie matrices for the
+sums over ``W``, the collective ties and the cross-cluster ties, then that row's shares
+and means). The processes call them; each keeps its NumPy form (``*_numpy``) as the
+readable statement of its rule and the oracle it is tested against.
 
-**The values are the same to the last bit.** Every sum adds the same products in the
-same order as scipy's CSR kernels (``csr_matvec(s)``: ``0 + a_1 x_1 + a_2 x_2 + ...``
-over a row's stored entries), every formula multiplies in NumPy's left-to-right order,
-and numba compiles without ``fastmath``, so no multiply-add is fused and nothing is
-reassociated. A collective row's sum skips non-members' columns: NumPy multiplies them
-by a zeroed copy of ``X``, and adding ``+0.0`` to a sum that starts at ``+0.0`` changes
-nothing. ``tests/test_kernels.py`` checks this against the NumPy formulas on random
-networks, and the pinned trajectories (``tests/test_pins.py``) did not move.
+**The values are the same to the last bit.** Every sum adds the same terms in the same
+order as the NumPy or scipy code it replaces (scipy's ``csr_matvec(s)``: ``0 + a_1 x_1 +
+a_2 x_2 + ...`` over a row's stored entries; ``np.bincount``: in agent order; NumPy's
+pairwise summation for the ensemble's means, :func:`_pairwise_sum`), every formula
+multiplies in NumPy's left-to-right order, and numba compiles without ``fastmath``, so no
+multiply-add is fused and nothing is reassociated. A collective row's sum skips
+non-members' columns: NumPy multiplies them by a zeroed copy of ``X``, and adding
+``+0.0`` to a sum that starts at ``+0.0`` changes nothing. ``tests/test_kernels.py``
+compares every kernel with its NumPy form as bytes on random inputs (hypothesis), and the
+pinned trajectories (``tests/test_regression_pins.py``) did not move.
+
+Per-agent rates and levers (an ensemble's runs may differ in them, ``simulator.engine``)
+arrive as rows of a ``(k, 1)`` array when every run shares them and ``(k, n)`` when not
+(:func:`rate_rows`).
 
 Why numba: it is the compiler the scientific-Python stack uses for loops that NumPy
-cannot express as whole-array passes without intermediate arrays (``docs/performance.md``
-gives the figures); ``cache=True`` keeps the compiled code next to this file, so each
-process after the first loads it instead of compiling.
+cannot express as whole-array passes without temporaries (``docs/performance.md`` gives
+the figures). ``cache=True`` keeps the compiled code next to this file: the first run
+after an install compiles (about a second), later processes load it. It is imported with
+the first step, not with the CLI.
 """
 
 from __future__ import annotations
@@ -28,9 +38,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..roles import AlumniTrack, OfficialLevel, Role
+
 __all__ = [
     "speaker_columns", "row_sums", "beliefs", "practice", "coaching_intensity", "development", "segment_means",
-    "rate_rows",
+    "official_counts", "engagement", "rate_rows", "ENGAGEMENT_RATES",
     "BELIEF_RATES", "PRACTICE_RATES", "COACHING_LEVERS", "COACHING_RATES",
 ]
 
@@ -277,8 +289,12 @@ COACHING_LEVERS: tuple[str, ...] = (
 #: The rates :func:`development` reads, in the order of its ``rates`` rows.
 COACHING_RATES: tuple[str, ...] = ("coaching_gain", "persuasion_ceiling")
 
-# role codes of simulator.roles.Role (numba compiles the numbers in)
-_TEACHER, _PRINCIPAL, _PARENT, _FELLOW, _ALUMNUS = 0, 1, 2, 3, 4
+# Codes of simulator.roles, compiled in as constants. numba's cache is keyed on this file
+# only: after changing a code in roles.py, touch this file (or clear __pycache__).
+_TEACHER, _PRINCIPAL, _PARENT = int(Role.TEACHER), int(Role.PRINCIPAL), int(Role.PARENT)
+_FELLOW, _ALUMNUS = int(Role.FELLOW), int(Role.ALUMNUS)
+_DIRECT, _POLICY = int(AlumniTrack.DIRECT), int(AlumniTrack.POLICY)
+_BLOCK, _DISTRICT_LEVEL, _STATE_LEVEL = int(OfficialLevel.BLOCK), int(OfficialLevel.DISTRICT), int(OfficialLevel.STATE)
 
 
 @njit(cache=True, nogil=True)
@@ -326,9 +342,6 @@ def development(intensity, has_classroom, purpose, capacity, practice_now, basel
             new_practice[i] = _clip01(practice_now[i] + rate * room)
         else:
             new_practice[i] = _clip01(practice_now[i])
-
-
-_DIRECT = 0  # simulator.roles.AlumniTrack.DIRECT
 
 
 @njit(cache=True, nogil=True)
@@ -449,3 +462,70 @@ def segment_means(packed, bounds, out):
         lo = bounds[k]
         n = bounds[k + 1] - lo
         out[k] = _pairwise_sum(packed, lo, n) / n if n > 0 else 0.0
+
+
+@njit(cache=True, nogil=True)
+def official_counts(active, level, district, role, track, engaged, block_n, block_engaged,
+                    district_n, district_engaged):
+    """Per district, its active block officials and district-level people, and how many are engaged.
+
+    District-level people are district officials and policy-track alumni. Returns the state
+    officials' (count, engaged count). Counts, so the order of adding does not matter.
+    """
+    state_n = 0.0
+    state_engaged = 0.0
+    for i in range(active.size):
+        if not active[i]:
+            continue
+        d = district[i]
+        e = 1.0 if engaged[i] else 0.0
+        if level[i] == _BLOCK and d >= 0:
+            block_n[d] += 1.0
+            block_engaged[d] += e
+        if d >= 0 and (level[i] == _DISTRICT_LEVEL or (role[i] == _ALUMNUS and track[i] == _POLICY)):
+            district_n[d] += 1.0
+            district_engaged[d] += e
+        if level[i] == _STATE_LEVEL:
+            state_n += 1.0
+            state_engaged += e
+    return state_n, state_engaged
+
+
+#: The rates :func:`engagement` reads, in the order of its ``rates`` rows.
+ENGAGEMENT_RATES: tuple[str, ...] = (
+    "threshold_sensitivity", "support_threshold_relief", "collective_threshold_relief", "min_support",
+    "engage_probability", "disengage_probability", "burnout", "hysteresis", "commitment_level",
+)
+
+
+@njit(cache=True, nogil=True)
+def engagement(active, engaged, role, purpose, agency, trust, threshold, support, member, intensity, ownership,
+               leadership, share, count, contagion, reinforcement, commitment, uniform, rates, new_engaged):
+    """Engagement of :func:`simulator.processes.engagement.update_engagement` (into ``new_engaged``)."""
+    per_agent = rates.shape[1] > 1
+    for i in range(active.size):
+        c = i if per_agent else 0
+        sensitivity = rates[0, c]
+        support_relief = rates[1, c]
+        collective_relief = rates[2, c]
+        min_support = rates[3, c] if reinforcement else 0.0
+        engage_probability = rates[4, c]
+        disengage_probability = rates[5, c]
+        burnout = min(rates[6, c], disengage_probability)
+        hysteresis = rates[7, c]
+        readiness = (purpose[i] + agency[i] + trust[i]) / 3.0
+        owned = (1.0 if member[i] else 0.0) * intensity[i] * ownership[i] * leadership[i]
+        theta = (threshold[i] * (1.0 - sensitivity * readiness) * (1.0 - support_relief * support[i])
+                 * (1.0 - collective_relief * min(1.0, owned)))
+        s = share[i] if contagion else 0.0
+        k = count[i] if contagion else 0.0
+        self_supported = active[i] and (role[i] == _FELLOW or (commitment and purpose[i] >= rates[8, c]))
+        supported_new = (s >= theta and k >= min_support) or self_supported
+        supported_keep = (s >= theta - hysteresis and k >= min_support) or self_supported
+        u = uniform[i]
+        if engaged[i]:
+            drop = u < burnout if supported_keep else u < disengage_probability
+            now = not drop
+        else:
+            now = supported_new and u < engage_probability
+        new_engaged[i] = now and active[i]

@@ -31,7 +31,7 @@ from ..roles import AlumniTrack, OfficialLevel, Role
 from ..scenario.schema import Dynamics, Mechanisms
 from ..state import State
 
-__all__ = ["update_support", "official_engagement", "support_of"]
+__all__ = ["update_support", "official_engagement", "official_engagement_numpy", "support_of"]
 
 FloatArray = NDArray[np.float64]
 
@@ -45,7 +45,29 @@ def _share_by_district(state: State, mask: NDArray[np.bool_]) -> tuple[FloatArra
 
 
 def official_engagement(state: State) -> dict[str, FloatArray]:
-    """Engaged shares by level: ``block`` and ``district`` per district, ``state`` (one value)."""
+    """Engaged shares by level: ``block`` and ``district`` per district, ``state`` (one value).
+
+    One compiled pass over the agents (:func:`simulator.processes.kernels.official_counts`);
+    :func:`official_engagement_numpy` is the NumPy form it is tested against.
+    """
+    from . import kernels
+
+    n_d = state.support.size
+    b_n, b_e, d_n, d_e = np.zeros(n_d), np.zeros(n_d), np.zeros(n_d), np.zeros(n_d)
+    n_state, e_state = kernels.official_counts(state.active, state.level, state.district, state.role, state.track,
+                                               state.engaged, b_n, b_e, d_n, d_e)
+    return {
+        "block": np.where(b_n > 0, b_e / np.where(b_n > 0, b_n, 1.0), 0.0),
+        "block_n": b_n,
+        "district": np.where(d_n > 0, d_e / np.where(d_n > 0, d_n, 1.0), 0.0),
+        "district_n": d_n,
+        "state": np.array([e_state / n_state if n_state else 0.0]),
+        "state_n": np.array([n_state]),
+    }
+
+
+def official_engagement_numpy(state: State) -> dict[str, FloatArray]:
+    """:func:`official_engagement` with NumPy passes."""
     act = state.active
     block = act & (state.level == OfficialLevel.BLOCK) & (state.district >= 0)
     district = act & (state.district >= 0) & (
