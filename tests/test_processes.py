@@ -256,6 +256,22 @@ def test_turnover_replaces_people_not_slots() -> None:
     assert st.engaged[1] and st.engaged[2]
 
 
+def test_leave_probability_by_role_equals_the_power_slot_by_slot() -> None:
+    """The per-role table gives the bits of ``1 - (1 - annual) ** (1/12)`` taken on every slot."""
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        rates = rng.uniform(0.0, 0.6, 4)
+        dyn = Dynamics(teacher_turnover=rates[0], principal_turnover=rates[1], official_turnover=rates[2],
+                       parent_turnover=rates[3])
+        n = int(rng.integers(1, 5000))
+        st = make_state(n, role=rng.integers(0, 6, n))
+        annual = np.zeros(n)
+        for role, rate in ((Role.TEACHER, rates[0]), (Role.PRINCIPAL, rates[1]), (Role.OFFICIAL, rates[2]),
+                           (Role.PARENT, rates[3])):
+            annual[st.role == role] = rate
+        assert monthly_leave_probability(st, dyn).tobytes() == (1.0 - (1.0 - annual) ** (1.0 / 12.0)).tobytes()
+
+
 def _cluster_state(engaged_share: float, n: int = 20) -> State:
     k = int(round(engaged_share * n))
     return make_state(n, engaged=[True] * k + [False] * (n - k))

@@ -32,13 +32,18 @@ __all__ = ["apply_turnover", "leavers", "monthly_leave_probability", "replace_pe
 
 
 def monthly_leave_probability(state: State, dyn: Dynamics) -> NDArray[np.float64]:
-    """Each slot's monthly chance that its holder leaves (0 for fellows and alumni)."""
-    annual = np.zeros(state.n_agents)
-    annual[state.role == Role.TEACHER] = dyn.teacher_turnover
-    annual[state.role == Role.PRINCIPAL] = dyn.principal_turnover
-    annual[state.role == Role.OFFICIAL] = dyn.official_turnover
-    annual[state.role == Role.PARENT] = dyn.parent_turnover
-    return 1.0 - (1.0 - annual) ** (1.0 / 12.0)
+    """Each slot's monthly chance that its holder leaves (0 for fellows and alumni).
+
+    The chance depends on the role alone, so it is computed once a role and looked up:
+    NumPy's power gives a value the same bits wherever it sits in an array
+    (``tests/test_processes.py`` compares with the power taken slot by slot).
+    """
+    annual = np.zeros(max(Role) + 1)
+    annual[Role.TEACHER] = dyn.teacher_turnover
+    annual[Role.PRINCIPAL] = dyn.principal_turnover
+    annual[Role.OFFICIAL] = dyn.official_turnover
+    annual[Role.PARENT] = dyn.parent_turnover
+    return (1.0 - (1.0 - annual) ** (1.0 / 12.0))[state.role]
 
 
 def leavers(state: State, dyn: Dynamics, uniform: NDArray[np.float64]) -> NDArray[np.int64]:
