@@ -33,6 +33,14 @@ def _verdict(value: Any, op: str, target: float) -> str:
     return "met" if ok else "**not met**"
 
 
+def _kernels_load(curve: list[dict[str, Any]]) -> str:
+    """The sizes' time to load the compiled kernels, as a phrase (older runs did not measure it)."""
+    loads = [c["kernels_load_s"] for c in curve if "kernels_load_s" in c]
+    if not loads:
+        return "not measured in this run"
+    return f"{min(loads):.2f}-{max(loads):.2f} s a process in this run"
+
+
 def render(f: dict[str, Any]) -> str:
     """The Markdown of docs/performance.md."""
     m = f["machine"]
@@ -124,7 +132,10 @@ def render(f: dict[str, Any]) -> str:
         "Each size is `scenarios/comprehensive.yaml` resized (15 people a school, a third of the clusters "
         "receive fellows), built and stepped in its own process. A month is the median over the months "
         "run: the first 24 months (so fewer fellows and collectives than in the core figure above, "
-        "measured after 24 months), or all 120 at a million.",
+        "measured after 24 months), or all 120 at a million. Before the build each process builds and "
+        "steps a tiny system once, so that loading the compiled kernels (numba's import and cached code, "
+        + _kernels_load(f["curve"])
+        + ") is not counted in the build.",
         "",
         "| size | slots | ties | build (s) | month (ms) | `W @ x` (ms) | month / `W @ x` | peak memory (GiB) |",
         "|---|---|---|---|---|---|---|---|",
