@@ -127,6 +127,24 @@ def render(f: dict[str, Any]) -> str:
         "(`benchmarks/bench_dashboard.py`: model step, every view's update, the page's re-render and "
         "widget serialisation, in-process with `solara.render`; no browser was used).",
         "",
+        "## What stands in the way of the targets not met",
+        "",
+        "* **A month at 10,000 agents.** The aggregates' compiled loop alone costs several single "
+        "products (the five sums over `W`, and the members' collective ties, which hold about half as "
+        "many entries as `W`), and the rest of the month is still about fifteen calls (careers, "
+        "turnover and its newcomer draws, learning, inertia, support, the month's random draws, the "
+        "weight rebuilds) whose fixed cost outweighs their work at this size. Twelve products would take "
+        "the whole month in two or three compiled calls, the generator's draws included, in each run's "
+        "order.",
+        "* **Batches against single runs, and the tipping study.** The compiled loops removed a fixed "
+        "cost that single runs paid once a run, so single runs gained more than batches. What a batch "
+        "still does run by run: each run's indicators (per-cluster means, the spread of school "
+        "learning), each run's newcomers drawn from its own generator, and the aggregates' loop over "
+        "its ties. The tipping study runs its batches on one worker a CPU, so it goes at the batches' "
+        "pace.",
+        "* **Against Mesa in every round.** The median of the rounds is the figure; a single round's "
+        "Mesa month and core month both vary by tens of percent on a shared machine.",
+        "",
         "## How the cost grows with agents",
         "",
         "Each size is `scenarios/comprehensive.yaml` resized (15 people a school, a third of the clusters "
