@@ -160,8 +160,8 @@ def exposure(state: State, agg: Aggregates | None) -> FloatArray:
 
 
 def _leadership_by_cluster(
-    state: State, levers: Levers, mech: Mechanisms, dyn_quorum: float, core: float,
-    share: FloatArray, exposed: FloatArray, programme_c: NDArray[np.bool_],
+    levers: Levers, mech: Mechanisms, dyn_quorum: float, core: float,
+    share: FloatArray, exposed: FloatArray | None, programme_c: NDArray[np.bool_],
 ) -> FloatArray:
     """Each cluster's collective leadership.
 
@@ -207,7 +207,7 @@ def _compiled_view(
     on = state.collective_on
     programme_c = on & (state.collective_origin == CollectiveOrigin.PROGRAMME)
     own_c = np.ones(state.n_clusters) if not mech.ownership else state.ownership
-    lead_c = _leadership_by_cluster(state, levers, mech, dyn_quorum, core, share, exposed, programme_c)
+    lead_c = _leadership_by_cluster(levers, mech, dyn_quorum, core, share, exposed, programme_c)
     n, n_c = state.n_agents, state.n_clusters
     member, with_data, in_programme = np.empty(n, bool), np.empty(n, bool), np.empty(n, bool)
     intensity, ownership, maturity, leadership = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
@@ -264,7 +264,7 @@ def collective_view_numpy(
     share = cluster_engaged_share(state) if share is None else share
     if mech.collectives_spread and exposed is None:
         exposed = exposure(state, agg)
-    lead_c = _leadership_by_cluster(state, levers, mech, dyn_quorum, core, share, exposed, programme_c)
+    lead_c = _leadership_by_cluster(levers, mech, dyn_quorum, core, share, exposed, programme_c)
     return Collectives(
         member=member,
         intensity=np.where(in_programme, levers.collective_intensity, np.where(member, 1.0, 0.0)),
