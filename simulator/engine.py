@@ -371,6 +371,7 @@ class Engine:
             collective_member=self.collectives.member,
             cluster_quality=self.collectives.cluster_quality,
             cross_cluster=self.W_cross,
+            blocks=None if self.index is None else self.index.agent_start,
         )
 
     # -- one month ---------------------------------------------------------------------

@@ -96,145 +96,147 @@ def plan_batches(
     return batches
 
 
-class _Masked:
-    """Sums over one mask, run by run, as :func:`simulator.indicators._mean` sums them.
+def _f64(x: np.ndarray) -> np.ndarray:
+    """A contiguous float64 array (a 0/1 mask's sum as floats is its count, exactly)."""
+    return np.ascontiguousarray(x, dtype=np.float64)
 
-    ``_mean(values, mask)`` of one run is ``values[mask].sum() / n``: numpy's pairwise sum
-    over the run's masked values in slot order. The masked values of all runs, compacted
-    once, are the runs' compacted arrays one after the other, so summing each run's segment
-    adds the same numbers in the same order and gives the same bits.
-    """
 
-    def __init__(self, mask: np.ndarray, starts: np.ndarray):
-        self.mask = mask
-        ends = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])[starts]
-        self.bounds = ends
-        self.counts = np.diff(ends)
+def _segment_means(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Each segment's ``values[b_k:b_(k+1)].mean()`` (0 when empty), as NumPy adds it."""
+    from .processes.kernels import segment_means
 
-    def means(self, values: np.ndarray) -> list[float]:
-        """Each run's ``_mean(values, mask)`` (NumPy's pairwise sums, compiled: one call for all runs)."""
-        from .processes.kernels import segment_means
-
-        packed = np.ascontiguousarray(values[self.mask], dtype=np.float64)  # a sum of 0/1 is its count
-        out = np.empty(self.counts.size)
-        segment_means(packed, self.bounds, out)
-        return out.tolist()
+    out = np.empty(bounds.size - 1)
+    segment_means(_f64(values), np.asarray(bounds, dtype=np.int64), out)
+    return out
 
 
 def _batch_indicators(engine: Engine) -> tuple[list[dict[str, Any]], list[np.ndarray]]:
     """Every run's indicators of this month and its school means, computed for the batch at once.
 
     The same values, to the last bit, as :func:`simulator.indicators.compute_indicators` on
-    each run alone (``tests/test_ensemble.py`` compares whole monthly tables): per-agent
-    arrays are built once for the batch, each run's means are sums over its own segment
-    (:class:`_Masked`), and what :func:`compute_indicators` computes from small lists or
-    per-cluster arrays is computed run by run in the same way.
+    each run alone (``tests/test_ensemble.py`` compares whole monthly tables): the
+    per-agent means are one compiled call for all runs and masks
+    (:func:`simulator.processes.kernels.masked_means`: each run's masked values in slot
+    order, added as NumPy's pairwise sum), the per-cluster and per-district means are
+    segment means, and the spread of school learning is NumPy's ``nanstd`` a run
+    (:func:`simulator.processes.kernels.segment_nanstd`).
     """
     from .indicators import LEADER_PURPOSE, LEVERAGE_GROUPS, SCALE_REFERENCE
+    from .processes.kernels import masked_means, segment_nanstd
     from .roles import ROLE_NAMES, Role
     from .state import CollectiveOrigin
 
     state, ix = engine.state, engine.index
     agg, col = engine.aggregates, engine.collectives
-    starts = ix.agent_start
+    n_runs = engine.n_runs
     act = state.active
     e = state.engaged
     holders = act & state.has_classroom
     teachers = act & (state.role == Role.TEACHER)
     staff = act & ((state.role == Role.TEACHER) | (state.role == Role.PRINCIPAL))
     leaders = act & e & (state.purpose >= LEADER_PURPOSE)
-    m_act, m_hold, m_teach = _Masked(act, starts), _Masked(holders, starts), _Masked(teachers, starts)
-    m_staff, m_lead = _Masked(staff, starts), _Masked(leaders, starts)
-    cols: dict[str, list[Any]] = {}
-    cols["learning_mean"] = m_hold.means(state.learning)
-    cols["learning_teachers"] = m_teach.means(state.learning)
-    cols["practice_mean"] = m_hold.means(state.practice)
-    cols["engaged_share"] = m_act.means(e)
-    cols["purpose_mean"] = m_act.means(state.purpose)
-    cols["trust_mean"] = m_act.means(state.trust)
-    cols["agency_mean"] = m_act.means(state.agency)
-    for code, name in ROLE_NAMES.items():
-        m = _Masked(act & (state.role == code), starts)
-        cols[f"engaged_{name}"] = m.means(e)
-        cols[f"purpose_{name}"] = m.means(state.purpose)
-        cols[f"trust_{name}"] = m.means(state.trust)
-        cols[f"agency_{name}"] = m.means(state.agency)
-    cols["lp_paradigms"] = m_act.means(state.purpose >= LEADER_PURPOSE)
-    cols["lp_mindsets"] = m_staff.means(state.purpose)
-    reflect = col.with_data * col.ownership
-    sharing = e | col.member
-    cols["lp_reflection"] = m_hold.means(reflect)
-    cols["lp_feedback"] = m_hold.means(state.trust * sharing)
-    cols["lp_innovation"] = m_hold.means(state.practice >= 0.6)
     baseline_practice = engine.config.population.baseline_practice  # equal in a batch
     shift = np.clip((state.practice - baseline_practice) / max(1e-9, 1 - baseline_practice), 0, 1)
-    cols["lp_practices"] = m_hold.means(shift)
-    cols["cm_reach"] = m_lead.means(state.reach)
-    cols["cm_strength"] = m_lead.means(state.capacity)
-    cols["cm_orientation"] = m_lead.means(state.purpose)
-    cols["cm_representation"] = m_lead.means(state.rootedness)
-    cols["cm_network"] = m_lead.means(agg.engaged_share)
-    cols["educators_engaged"] = m_staff.means(e)
-    fellows = _Masked(act & (state.role == Role.FELLOW), starts).counts
-    alumni = _Masked(act & (state.role == Role.ALUMNUS), starts).counts
-    students = _Masked(holders & e, starts).counts
+    masks = {"act": act, "holders": holders, "teachers": teachers, "staff": staff, "leaders": leaders,
+             "holders_engaged": holders & e}
+    for code, name in ROLE_NAMES.items():
+        masks[name] = act & (state.role == code)
+    values = {
+        "learning": state.learning, "practice": state.practice, "engaged": e, "purpose": state.purpose,
+        "trust": state.trust, "agency": state.agency, "leader_purpose": state.purpose >= LEADER_PURPOSE,
+        "reflect": col.with_data * col.ownership, "feedback": state.trust * (e | col.member),
+        "innovation": state.practice >= 0.6, "shift": shift, "reach": state.reach, "capacity": state.capacity,
+        "rootedness": state.rootedness, "network": agg.engaged_share,
+    }
+    pairs: dict[str, tuple[str, str]] = {
+        "learning_mean": ("holders", "learning"), "learning_teachers": ("teachers", "learning"),
+        "practice_mean": ("holders", "practice"), "engaged_share": ("act", "engaged"),
+        "purpose_mean": ("act", "purpose"), "trust_mean": ("act", "trust"), "agency_mean": ("act", "agency"),
+    }
+    for name in ROLE_NAMES.values():
+        for what in ("engaged", "purpose", "trust", "agency"):
+            pairs[f"{what}_{name}"] = (name, what)
+    pairs.update({
+        "lp_paradigms": ("act", "leader_purpose"), "lp_mindsets": ("staff", "purpose"),
+        "lp_reflection": ("holders", "reflect"), "lp_feedback": ("holders", "feedback"),
+        "lp_innovation": ("holders", "innovation"), "lp_practices": ("holders", "shift"),
+        "cm_reach": ("leaders", "reach"), "cm_strength": ("leaders", "capacity"),
+        "cm_orientation": ("leaders", "purpose"), "cm_representation": ("leaders", "rootedness"),
+        "cm_network": ("leaders", "network"), "educators_engaged": ("staff", "engaged"),
+    })
+    mask_names, value_names = list(masks), list(values)
+    pair_mask = np.array([mask_names.index(m) for m, _ in pairs.values()], dtype=np.int64)
+    pair_value = np.array([value_names.index(v) for _, v in pairs.values()], dtype=np.int64)
+    largest = int(np.diff(ix.agent_start).max())
+    means = np.empty((n_runs, len(pairs)))
+    counts = np.empty((n_runs, len(masks)), dtype=np.int64)
+    masked_means(
+        tuple(_f64(values[v]) for v in value_names), tuple(np.ascontiguousarray(masks[m]) for m in mask_names),
+        pair_mask, pair_value, np.asarray(ix.agent_start, dtype=np.int64),
+        np.empty(largest, dtype=np.int64), np.empty(largest), means, counts,
+    )
+    cols = {name: means[:, p] for p, name in enumerate(pairs)}
+    count = {name: counts[:, m] for m, name in enumerate(mask_names)}
+
+    n_clusters = np.diff(ix.cluster_start)
+    on = state.collective_on
+    on_bounds = np.concatenate([[0], np.cumsum(on, dtype=np.int64)])[ix.cluster_start]
+    on_count = np.diff(on_bounds)
+    on_share = _segment_means(on, ix.cluster_start)
+    self_share = _segment_means(on & (state.collective_origin == CollectiveOrigin.SELF), ix.cluster_start)
+    mandated_share = _segment_means(on & (state.collective_origin == CollectiveOrigin.MANDATED), ix.cluster_start)
+    ownership = _segment_means(state.ownership[on], on_bounds)
+    maturity = _segment_means(state.maturity[on], on_bounds)
+    support = _segment_means(state.support, ix.district_start)
+    has_support = np.diff(ix.district_start) > 0
     school_mean = school_means(state, holders, engine.n_schools)
+    school_sd = np.empty(n_runs)
+    segment_nanstd(_f64(school_mean), np.asarray(ix.school_start, dtype=np.int64),
+                   np.empty(int(np.diff(ix.school_start).max())), school_sd)
+    levers = np.array([float(lv.technical_resources) for lv in engine.run_levers])
+
+    table: dict[str, np.ndarray] = {name: cols[name] for name in pairs}
+    table["lp_goals"] = np.where(has_support, support, 0.0)
+    table["lp_agency"] = cols["agency_mean"]
+    table["lp_trust"] = cols["trust_mean"]
+    table["lp_collaboration"] = cols["engaged_share"]
+    table["lp_infrastructure"] = np.where(n_clusters > 0, on_share, 0.0)
+    table["lp_resources"] = levers
+    for group, names in LEVERAGE_GROUPS.items():
+        # np.mean of a row adds its few values in order, as np.mean of the run's list does
+        table[f"leverage_{group}"] = np.mean(np.stack([table[n] for n in names], axis=1), axis=1)
+    n_act = count["act"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(n_act > 0, count["leaders"] / n_act / SCALE_REFERENCE, 0.0)
+    table["cm_scale"] = np.minimum(1.0, scale)
+    dims = ("cm_reach", "cm_strength", "cm_orientation", "cm_representation", "cm_network")
+    table["critical_mass_index"] = table["cm_scale"] * np.mean(np.stack([table[d] for d in dims], axis=1), axis=1)
+    table["collectives_share"] = table["lp_infrastructure"]
+    table["collectives_self"] = np.where(n_clusters > 0, self_share, 0.0)
+    table["collectives_mandated"] = np.where(n_clusters > 0, mandated_share, 0.0)
+    table["collective_ownership"] = np.where(on_count > 0, ownership, 0.0)
+    table["collective_maturity"] = np.where(on_count > 0, maturity, 0.0)
+    table["support_mean"] = table["lp_goals"]
+    table["state_support"] = np.asarray(state.state_support[:n_runs], dtype=np.float64)
+    table["learning_school_sd"] = school_sd
+    as_floats = {name: column.tolist() for name, column in table.items()}
+    fellows, alumni = count["fellow"].tolist(), count["alumnus"].tolist()
+    students = count["holders_engaged"].tolist()
 
     rows: list[dict[str, Any]] = []
     schools: list[np.ndarray] = []
     for k, run in enumerate(engine.runs):
-        sc, lay = run.scenario, run.layout
-        c0, c1 = int(ix.cluster_start[k]), int(ix.cluster_start[k + 1])
-        d0, d1 = int(ix.district_start[k]), int(ix.district_start[k + 1])
-        s0, s1 = int(ix.school_start[k]), int(ix.school_start[k + 1])
-        n_clusters, n_schools = lay.n_clusters, lay.n_schools
+        lay = run.layout
         out: dict[str, Any] = {"month": engine.month}
-        for name in ("learning_mean", "learning_teachers", "practice_mean", "engaged_share", "purpose_mean",
-                     "trust_mean", "agency_mean"):
-            out[name] = cols[name][k]
-        for name in ROLE_NAMES.values():
-            for what in ("engaged", "purpose", "trust", "agency"):
-                out[f"{what}_{name}"] = cols[f"{what}_{name}"][k]
-        support = state.support[d0:d1]
-        on = state.collective_on[c0:c1]
-        origin = state.collective_origin[c0:c1]
-        out["lp_paradigms"] = cols["lp_paradigms"][k]
-        out["lp_mindsets"] = cols["lp_mindsets"][k]
-        out["lp_goals"] = float(support.mean()) if support.size else 0.0
-        out["lp_agency"] = out["agency_mean"]
-        out["lp_trust"] = out["trust_mean"]
-        out["lp_collaboration"] = out["engaged_share"]
-        out["lp_infrastructure"] = float(on.mean()) if n_clusters else 0.0
-        for name in ("lp_reflection", "lp_feedback", "lp_innovation", "lp_practices"):
-            out[name] = cols[name][k]
-        out["lp_resources"] = float(engine.run_levers[k].technical_resources)
-        for group, names in LEVERAGE_GROUPS.items():
-            out[f"leverage_{group}"] = float(np.mean([out[n] for n in names]))
-        n_act = int(m_act.counts[k])
-        out["cm_scale"] = min(1.0, (m_lead.counts[k] / n_act / SCALE_REFERENCE) if n_act else 0.0)
-        dims = ("cm_reach", "cm_strength", "cm_orientation", "cm_representation", "cm_network")
-        for name in dims:
-            out[name] = cols[name][k]
-        out["critical_mass_index"] = out["cm_scale"] * float(np.mean([out[d] for d in dims]))
-        out["collectives_share"] = out["lp_infrastructure"]
-        out["collectives_self"] = float((on & (origin == CollectiveOrigin.SELF)).mean()) if n_clusters else 0.0
-        out["collectives_mandated"] = (
-            float((on & (origin == CollectiveOrigin.MANDATED)).mean()) if n_clusters else 0.0
-        )
-        out["collective_ownership"] = float(state.ownership[c0:c1][on].mean()) if on.any() else 0.0
-        out["collective_maturity"] = float(state.maturity[c0:c1][on].mean()) if on.any() else 0.0
-        out["support_mean"] = out["lp_goals"]
-        out["state_support"] = float(state.state_support[k])
-        out["fellows_active"] = int(fellows[k])
-        out["alumni_active"] = int(alumni[k])
-        out["leaders_active"] = out["fellows_active"] + out["alumni_active"]
-        out["leaders_per_school"] = out["leaders_active"] / max(1, n_schools)
-        out["educators_engaged"] = cols["educators_engaged"][k]
-        mine = school_mean[s0:s1]
-        out["learning_school_sd"] = float(np.nanstd(mine)) if np.isfinite(mine).any() else 0.0
-        out["students_engaged"] = int(students[k]) * sc.system.students_per_classroom
+        for name, column in as_floats.items():
+            out[name] = column[k]
+        out["fellows_active"] = fellows[k]
+        out["alumni_active"] = alumni[k]
+        out["leaders_active"] = fellows[k] + alumni[k]
+        out["leaders_per_school"] = out["leaders_active"] / max(1, lay.n_schools)
+        out["students_engaged"] = students[k] * run.scenario.system.students_per_classroom
         rows.append(out)
-        schools.append(mine.astype(np.float32))
+        schools.append(school_mean[int(ix.school_start[k]):int(ix.school_start[k + 1])].astype(np.float32))
     return rows, schools
 
 

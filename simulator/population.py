@@ -40,6 +40,15 @@ FloatArray = NDArray[np.float64]
 
 
 def _beta(mean: FloatArray | float, n: int, concentration: float, rng: np.random.Generator) -> FloatArray:
+    """``n`` Beta draws with the given mean(s) (clipped to [0.001, 0.999]) and concentration.
+
+    A scalar mean draws with scalar parameters: the generator gives the same values as
+    with the parameters repeated in arrays (``tests/test_population.py``), without
+    building them (turnover draws a few newcomers a run each month).
+    """
+    if np.ndim(mean) == 0:
+        m = min(max(float(mean), 1e-3), 1 - 1e-3)
+        return rng.beta(m * concentration, (1.0 - m) * concentration, size=n)
     mean = np.clip(np.broadcast_to(np.asarray(mean, dtype=np.float64), (n,)), 1e-3, 1 - 1e-3)
     return rng.beta(mean * concentration, (1.0 - mean) * concentration)
 
@@ -61,8 +70,10 @@ def draw_people(
     n = role.size
     conc = pop.attribute_concentration
 
-    def by_group(local: float, fellow: float) -> FloatArray:
-        return np.where(is_fellow, fellow, local)
+    any_fellow = bool(is_fellow.any())
+
+    def by_group(local: float, fellow: float) -> FloatArray | float:
+        return np.where(is_fellow, fellow, local) if any_fellow else local
 
     purpose = _beta(by_group(pop.purpose_local, selection_purpose), n, conc, rng)
     staff = (role == Role.TEACHER) | (role == Role.PRINCIPAL)

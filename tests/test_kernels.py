@@ -42,7 +42,9 @@ from simulator.processes.kernels import (
     COACHING_RATES,
     ENGAGEMENT_RATES,
     PRACTICE_RATES,
+    masked_means,
     segment_means,
+    segment_nanstd,
 )
 from simulator.processes.practice import update_practice, update_practice_numpy
 from simulator.processes.support import official_engagement, official_engagement_numpy
@@ -68,8 +70,10 @@ def _random_matrix(rng: np.random.Generator, n: int, density: float, signed: boo
 @settings(max_examples=150, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40), density=st.floats(0.0, 0.6),
        n_clusters=st.integers(1, 4), signed=st.booleans(), with_collective=st.booleans(),
-       with_cross=st.booleans())
-def test_kernels_equal_numpy_bit_for_bit(seed, n, density, n_clusters, signed, with_collective, with_cross) -> None:
+       with_cross=st.booleans(), n_blocks=st.integers(0, 4))
+def test_kernels_equal_numpy_bit_for_bit(seed, n, density, n_clusters, signed, with_collective, with_cross,
+                                         n_blocks) -> None:
+    """Random ties; with ``n_blocks`` > 0 the ties stay inside blocks and the kernel goes block by block."""
     rng = np.random.default_rng(seed)
     state = make_state(
         n, n_clusters=n_clusters,
@@ -88,9 +92,24 @@ def test_kernels_equal_numpy_bit_for_bit(seed, n, density, n_clusters, signed, w
         quality = rng.random(n_clusters) * (rng.random(n_clusters) < 0.7)
         kwargs["cluster_quality"] = quality
         kwargs["cross_cluster"] = _random_matrix(rng, n, density, signed)
-    fast = neighbour_aggregates(W, state, 0.4, **kwargs)
+    blocks = None
+    if n_blocks:
+        blocks = np.unique(np.concatenate([[0, n], rng.integers(0, n + 1, n_blocks)])).astype(np.int64)
+        W = _within_blocks(W, blocks)
+        for key in ("collective_ties", "cross_cluster"):
+            if key in kwargs:
+                kwargs[key] = _within_blocks(kwargs[key], blocks)
+    fast = neighbour_aggregates(W, state, 0.4, **kwargs, blocks=blocks)
     slow = neighbour_aggregates_numpy(W, state, 0.4, **kwargs)
     assert _same_bits(fast, slow) == []
+
+
+def _within_blocks(M: sp.csr_matrix, bounds: np.ndarray) -> sp.csr_matrix:
+    """``M`` without the entries whose row and column lie in different blocks (an ensemble's runs)."""
+    coo = M.tocoo()
+    block = np.searchsorted(bounds, np.arange(M.shape[0]), side="right")
+    keep = block[coo.row] == block[coo.col]
+    return sp.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=M.shape)
 
 
 def test_kernels_accept_other_sparse_formats_and_integer_weights() -> None:
@@ -273,6 +292,53 @@ def test_segment_means_equal_numpy_sums_bit_for_bit(seed, sizes) -> None:
     segment_means(packed, bounds, out)
     want = [packed[a:b].sum() / (b - a) if b > a else 0.0 for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     assert out.tobytes() == np.array(want).tobytes()
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), sizes=st.lists(st.one_of(st.integers(0, 40), st.integers(40, 3000)),
+                                                      min_size=1, max_size=5),
+       n_values=st.integers(1, 4), n_masks=st.integers(1, 3))
+def test_masked_means_equal_numpy_bit_for_bit(seed, sizes, n_values, n_masks) -> None:
+    """Each run's ``values[mask].sum() / n`` (``simulator.indicators._mean``) for every pair, 0 when empty."""
+    rng = np.random.default_rng(seed)
+    bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    total = int(bounds[-1])
+    values = tuple(rng.normal(size=total) * 10.0 ** rng.uniform(-6, 6, total) for _ in range(n_values))
+    masks = tuple(rng.random(total) < rng.uniform(0, 1) for _ in range(n_masks))
+    pairs = [(m, v) for m in range(n_masks) for v in range(n_values) if rng.random() < 0.7] or [(0, 0)]
+    pair_mask = np.array([m for m, _ in pairs], dtype=np.int64)
+    pair_value = np.array([v for _, v in pairs], dtype=np.int64)
+    largest = max(1, max(sizes))
+    out = np.empty((len(sizes), len(pairs)))
+    counts = np.empty((len(sizes), n_masks), dtype=np.int64)
+    masked_means(values, masks, pair_mask, pair_value, bounds, np.empty(largest, dtype=np.int64),
+                 np.empty(largest), out, counts)
+    for k, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        for p, (m, v) in enumerate(pairs):
+            mine = masks[m][a:b]
+            n = int(mine.sum())
+            want = float(values[v][a:b][mine].sum() / n) if n else 0.0
+            assert np.float64(out[k, p]).tobytes() == np.float64(want).tobytes(), (k, p)
+        assert counts[k].tolist() == [int(masks[m][a:b].sum()) for m in range(n_masks)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), sizes=st.lists(st.one_of(st.integers(0, 40), st.integers(40, 3000)),
+                                                      min_size=1, max_size=5),
+       nan_share=st.sampled_from([0.0, 0.1, 0.5, 1.0]))
+def test_segment_nanstd_equals_numpy_bit_for_bit(seed, sizes, nan_share) -> None:
+    """Each segment's ``np.nanstd`` (schools without classrooms are NaN), 0 with no finite value."""
+    rng = np.random.default_rng(seed)
+    bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    total = int(bounds[-1])
+    values = rng.uniform(0.2, 0.9, total) * 10.0 ** rng.uniform(-3, 3, total)
+    values[rng.random(total) < nan_share] = np.nan
+    out = np.empty(len(sizes))
+    segment_nanstd(values, bounds, np.empty(max(1, max(sizes))), out)
+    for k, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        mine = values[a:b]
+        want = float(np.nanstd(mine)) if np.isfinite(mine).any() else 0.0
+        assert np.float64(out[k]).tobytes() == np.float64(want).tobytes(), k
 
 
 @settings(max_examples=100, deadline=None)

@@ -81,8 +81,14 @@ def neighbour_aggregates(
     collective_member: NDArray[np.bool_] | None = None,
     cluster_quality: FloatArray | None = None,
     cross_cluster: sp.csr_matrix | None = None,
+    blocks: NDArray[np.integer] | None = None,
 ) -> Aggregates:
-    """Compute all neighbour aggregates (compiled; arguments as :func:`neighbour_aggregates_numpy`)."""
+    """Compute all neighbour aggregates (compiled; arguments as :func:`neighbour_aggregates_numpy`).
+
+    ``blocks``: bounds of agent blocks that no tie crosses (an ensemble's runs), so that
+    each block is computed while its speaker columns are in cache; the values do not
+    depend on it.
+    """
     from . import kernels  # numba is imported with the first step, not with the CLI
 
     n = state.n_agents
@@ -90,17 +96,17 @@ def neighbour_aggregates(
     X = np.empty((n, 5))
     example_weight = np.empty(n if use_quality else 0)
     quality = cluster_quality if use_quality else np.zeros(1)
-    kernels.speaker_columns(
-        state.active, state.reach, state.rootedness, state.engaged, state.capacity, state.purpose,
-        state.has_classroom, state.learning, state.potential, float(baseline_learning), state.cluster,
-        quality, use_quality, X, example_weight,
-    )
     with_collective = collective_ties is not None and collective_member is not None and bool(collective_member.any())
     c = _csr_arrays(collective_ties) if with_collective else kernels.empty_csr()
     member = np.asarray(collective_member, dtype=bool) if with_collective else np.zeros(1, dtype=bool)
     x = _csr_arrays(cross_cluster) if use_quality else kernels.empty_csr()
+    bounds = np.array([0, n], dtype=np.int64) if blocks is None else np.asarray(blocks, dtype=np.int64)
     out = np.empty((7, n))
-    kernels.row_sums(*_csr_arrays(W), X, with_collective, *c, member, use_quality, *x, example_weight, state.purpose, *out)
+    kernels.aggregates_by_block(
+        bounds, state.active, state.reach, state.rootedness, state.engaged, state.capacity, state.purpose,
+        state.has_classroom, state.learning, state.potential, float(baseline_learning), state.cluster,
+        quality, use_quality, X, example_weight, *_csr_arrays(W), with_collective, *c, member, *x, out,
+    )
     return Aggregates(
         degree=out[0], mean_purpose=out[1], engaged_count=out[2], engaged_share=out[3],
         peer_gain=out[4], peer_weight=out[5], example=out[6],

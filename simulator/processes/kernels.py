@@ -41,7 +41,7 @@ from numba import njit
 from ..roles import AlumniTrack, OfficialLevel, Role
 
 __all__ = [
-    "speaker_columns", "row_sums", "beliefs", "practice", "coaching_intensity", "development", "segment_means",
+    "speaker_columns", "row_sums", "aggregates_by_block", "beliefs", "practice", "coaching_intensity", "development", "segment_means", "masked_means", "segment_nanstd",
     "official_counts", "engagement", "rate_rows", "ENGAGEMENT_RATES",
     "BELIEF_RATES", "PRACTICE_RATES", "COACHING_LEVERS", "COACHING_RATES",
 ]
@@ -49,15 +49,18 @@ __all__ = [
 
 @njit(cache=True, nogil=True)
 def speaker_columns(active, reach, rootedness, engaged, capacity, purpose, has_classroom, learning,
-                    potential, baseline_learning, cluster, cluster_quality, use_quality, X, example_weight):
+                    potential, baseline_learning, cluster, cluster_quality, use_quality, X, example_weight,
+                    i0=0, i1=-1):
     """The five speaker columns ``X`` and the cross-cluster example weight, in place.
 
     ``X[:, 0..4]`` = omega, omega * purpose, support, classroom, classroom * learning gain
     (see :mod:`simulator.processes.aggregate`); ``example_weight`` = support times the
     quality of the agent's cluster's collective (0 outside a cluster, or all 0 when
-    ``use_quality`` is false).
+    ``use_quality`` is false). Agents ``i0`` to ``i1`` (default: all).
     """
-    for i in range(active.size):
+    if i1 < 0:
+        i1 = active.size
+    for i in range(i0, i1):
         on = 1.0 if active[i] else 0.0
         omega = on * reach[i] * (0.5 + 0.5 * rootedness[i])
         support = omega * (1.0 if engaged[i] else 0.0) * (0.5 + 0.5 * capacity[i])
@@ -77,14 +80,17 @@ def speaker_columns(active, reach, rootedness, engaged, capacity, purpose, has_c
 @njit(cache=True, nogil=True)
 def row_sums(indptr, indices, data, X, with_collective, c_indptr, c_indices, c_data, member,
              with_cross, x_indptr, x_indices, x_data, example_weight, purpose,
-             degree, mean_purpose, engaged_count, engaged_share, peer_gain, peer_weight, example):
+             degree, mean_purpose, engaged_count, engaged_share, peer_gain, peer_weight, example, r0=0, r1=-1):
     """Every agent's sums over its ties, then its shares and means, one row at a time.
 
     Row ``i``: ``S = W[i] @ X``, plus ``C[i] @ (m * X)`` over the member columns when ``i``
     is a member (``with_collective``), and ``Wx[i] @ example_weight`` (``with_cross``);
     then degree, mean purpose, engaged count and share, peer gain and weight, example.
+    Rows ``r0`` to ``r1`` (default: all).
     """
-    for i in range(indptr.size - 1):
+    if r1 < 0:
+        r1 = indptr.size - 1
+    for i in range(r0, r1):
         s0 = 0.0
         s1 = 0.0
         s2 = 0.0
@@ -133,6 +139,29 @@ def row_sums(indptr, indices, data, X, with_collective, c_indptr, c_indices, c_d
             for jj in range(x_indptr[i], x_indptr[i + 1]):
                 e += x_data[jj] * example_weight[x_indices[jj]]
         example[i] = e
+
+
+@njit(cache=True, nogil=True)
+def aggregates_by_block(blocks, active, reach, rootedness, engaged, capacity, purpose, has_classroom, learning,
+                        potential, baseline_learning, cluster, cluster_quality, use_quality, X, example_weight,
+                        indptr, indices, data, with_collective, c_indptr, c_indices, c_data, member,
+                        x_indptr, x_indices, x_data, out):
+    """:func:`speaker_columns` then :func:`row_sums`, one block of agents at a time.
+
+    ``blocks`` are the bounds of agent blocks that no tie crosses (an ensemble's runs: its
+    tie matrices are block-diagonal). A block's speaker columns are still in the
+    processor's cache when its rows gather them; a batch's columns as a whole are not (24
+    workshop-size runs: 2.5 MB), and gathering them back in the rows' random order cost
+    2.5 times the single run's time a tie. Each value is computed as by the two kernels.
+    """
+    for k in range(blocks.size - 1):
+        a = blocks[k]
+        b = blocks[k + 1]
+        speaker_columns(active, reach, rootedness, engaged, capacity, purpose, has_classroom, learning,
+                        potential, baseline_learning, cluster, cluster_quality, use_quality, X, example_weight, a, b)
+        row_sums(indptr, indices, data, X, with_collective, c_indptr, c_indices, c_data, member,
+                 use_quality, x_indptr, x_indices, x_data, example_weight, purpose,
+                 out[0], out[1], out[2], out[3], out[4], out[5], out[6], a, b)
 
 
 def empty_csr() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -418,41 +447,82 @@ def members_value(member, cluster, values_c, out):
 
 
 @njit(cache=True, nogil=True)
-def _pairwise_sum(a, lo, n):
-    """``a[lo:lo + n].sum()`` as NumPy adds it (``pairwise_sum`` of its float loops).
-
-    Below 8 values one by one from -0.0; up to 128 in eight interleaved partial sums,
-    combined as ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))``, then the rest;
-    above that the two halves (the first a multiple of 8), each summed the same way.
-    """
+def _pairwise_block(a, lo, n):
+    """NumPy's ``pairwise_sum`` of at most 128 values (a leaf of its recursion)."""
     if n < 8:
         res = -0.0
         for i in range(lo, lo + n):
             res += a[i]
         return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = lo + 8
+    stop = lo + n - (n % 8)
+    while i < stop:
+        r0 += a[i]
+        r1 += a[i + 1]
+        r2 += a[i + 2]
+        r3 += a[i + 3]
+        r4 += a[i + 4]
+        r5 += a[i + 5]
+        r6 += a[i + 6]
+        r7 += a[i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < lo + n:
+        res += a[i]
+        i += 1
+    return res
+
+
+@njit(cache=True, nogil=True)
+def _pairwise_sum(a, lo, n):
+    """``a[lo:lo + n].sum()`` as NumPy adds it (``pairwise_sum`` of its float loops).
+
+    Below 8 values one by one from -0.0; up to 128 in eight interleaved partial sums,
+    combined as ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))``, then the rest;
+    above that the two halves (the first a multiple of 8), each summed the same way and
+    then added, left + right. The recursion is walked with an explicit stack: numba's
+    cache cannot reload a recursive function called from one that takes a tuple of arrays
+    (the process crashes), and :func:`masked_means` takes tuples.
+    """
     if n <= 128:
-        r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
-        r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-        i = lo + 8
-        stop = lo + n - (n % 8)
-        while i < stop:
-            r0 += a[i]
-            r1 += a[i + 1]
-            r2 += a[i + 2]
-            r3 += a[i + 3]
-            r4 += a[i + 4]
-            r5 += a[i + 5]
-            r6 += a[i + 6]
-            r7 += a[i + 7]
-            i += 8
-        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while i < lo + n:
-            res += a[i]
-            i += 1
-        return res
-    half = n // 2
-    half -= half % 8
-    return _pairwise_sum(a, lo, half) + _pairwise_sum(a, lo + half, n - half)
+        return _pairwise_block(a, lo, n)
+    depth = 64  # halving from 2**63 values reaches 128 in fewer than 64 levels
+    frame_lo = np.empty(depth, dtype=np.int64)
+    frame_n = np.empty(depth, dtype=np.int64)
+    frame_step = np.zeros(depth, dtype=np.int64)
+    sums = np.empty(depth)
+    top = 0
+    held = 0
+    frame_lo[0] = lo
+    frame_n[0] = n
+    while top >= 0:
+        f_lo = frame_lo[top]
+        f_n = frame_n[top]
+        if f_n <= 128:
+            sums[held] = _pairwise_block(a, f_lo, f_n)
+            held += 1
+            top -= 1
+            continue
+        half = f_n // 2
+        half -= half % 8
+        step = frame_step[top]
+        if step == 2:  # both halves summed: add them, left + right
+            held -= 1
+            sums[held - 1] = sums[held - 1] + sums[held]
+            top -= 1
+            continue
+        frame_step[top] = step + 1
+        top += 1
+        frame_step[top] = 0
+        if step == 0:
+            frame_lo[top] = f_lo
+            frame_n[top] = half
+        else:
+            frame_lo[top] = f_lo + half
+            frame_n[top] = f_n - half
+    return sums[0]
 
 
 @njit(cache=True, nogil=True)
@@ -462,6 +532,71 @@ def segment_means(packed, bounds, out):
         lo = bounds[k]
         n = bounds[k + 1] - lo
         out[k] = _pairwise_sum(packed, lo, n) / n if n > 0 else 0.0
+
+
+@njit(cache=True, nogil=True)
+def masked_means(values, masks, pair_mask, pair_value, bounds, index, scratch, out, counts):
+    """Each run's ``values[v][mask].sum() / n`` for every pair (mask, v), as NumPy computes it.
+
+    ``values`` and ``masks`` are tuples of per-agent arrays; pair ``p`` is
+    ``(masks[pair_mask[p]], values[pair_value[p]])``; run ``k`` holds agents
+    ``bounds[k]`` to ``bounds[k + 1]``. A run's masked positions are found once a mask
+    (``counts[k, m]``), then each of that mask's values is gathered in slot order and
+    added as NumPy's pairwise sum adds a compacted array (:func:`_pairwise_sum`);
+    ``out[k, p]`` is 0 when the mask is empty (``simulator.indicators._mean``).
+    ``index`` and ``scratch`` are work arrays of at least the largest run's size.
+    """
+    for k in range(bounds.size - 1):
+        a = bounds[k]
+        b = bounds[k + 1]
+        for m in range(len(masks)):
+            mask = masks[m]
+            c = 0
+            for i in range(a, b):
+                if mask[i]:
+                    index[c] = i
+                    c += 1
+            counts[k, m] = c
+            for p in range(pair_mask.size):
+                if pair_mask[p] != m:
+                    continue
+                v = values[pair_value[p]]
+                for t in range(c):
+                    scratch[t] = v[index[t]]
+                out[k, p] = _pairwise_sum(scratch, 0, c) / c if c > 0 else 0.0
+
+
+@njit(cache=True, nogil=True)
+def segment_nanstd(values, bounds, scratch, out):
+    """Each segment's ``np.nanstd`` as NumPy computes it, or 0 when it holds no finite value.
+
+    NumPy's ``nanvar``: NaNs replaced by 0, the mean is the pairwise sum of the whole
+    segment (zeros included) over the count of non-NaN values, deviations at NaNs are set
+    to 0, and the variance is the pairwise sum of the squared deviations over the count.
+    """
+    for k in range(bounds.size - 1):
+        a = bounds[k]
+        n = bounds[k + 1] - a
+        cnt = 0
+        finite = False
+        for t in range(n):
+            x = values[a + t]
+            if x != x:
+                scratch[t] = 0.0
+            else:
+                scratch[t] = x
+                cnt += 1
+                if x - x == 0.0:
+                    finite = True
+        if not finite:
+            out[k] = 0.0
+            continue
+        avg = _pairwise_sum(scratch, 0, n) / cnt
+        for t in range(n):
+            x = values[a + t]
+            d = 0.0 if x != x else scratch[t] - avg
+            scratch[t] = d * d
+        out[k] = np.sqrt(_pairwise_sum(scratch, 0, n) / cnt)
 
 
 @njit(cache=True, nogil=True)
