@@ -172,8 +172,8 @@ def _batch_indicators(engine: Engine) -> tuple[list[dict[str, Any]], list[np.nda
     counts = np.empty((n_runs, len(masks)), dtype=np.int64)
     masked_means(
         tuple(_f64(values[v]) for v in value_names), tuple(np.ascontiguousarray(masks[m]) for m in mask_names),
-        pair_mask, pair_value, np.asarray(ix.agent_start, dtype=np.int64),
-        np.empty(largest, dtype=np.int64), np.empty(largest), means, counts,
+        pair_mask, pair_value, np.asarray(ix.agent_start, dtype=np.uint64),
+        np.empty(largest, dtype=np.uint64), np.empty(largest), means, counts,
     )
     cols = {name: means[:, p] for p, name in enumerate(pairs)}
     count = {name: counts[:, m] for m, name in enumerate(mask_names)}

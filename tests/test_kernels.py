@@ -280,14 +280,19 @@ def test_collectives_kernels_equal_numpy_bit_for_bit(seed, n, n_clusters, per_ag
 
 @settings(max_examples=100, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), sizes=st.lists(st.one_of(st.integers(0, 300), st.integers(300, 20000)),
-                                                      min_size=1, max_size=6))
-def test_segment_means_equal_numpy_sums_bit_for_bit(seed, sizes) -> None:
-    """NumPy's pairwise summation, replicated: every length class (<8, <=128, split in halves)."""
+                                                      min_size=1, max_size=6), negative_zeros=st.booleans())
+def test_segment_means_equal_numpy_sums_bit_for_bit(seed, sizes, negative_zeros) -> None:
+    """NumPy's pairwise summation, replicated: every length class (<8, <=128, split in halves).
+
+    With ``negative_zeros`` the first segment holds only -0.0, whose NumPy sum is +0.0.
+    """
     rng = np.random.default_rng(seed)
     total = sum(sizes)
     packed = rng.normal(size=total) * 10.0 ** rng.uniform(-6, 6, total)
     packed[rng.random(total) < 0.05] = -0.0
     bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    if negative_zeros:
+        packed[: sizes[0]] = -0.0
     out = np.empty(len(sizes))
     segment_means(packed, bounds, out)
     want = [packed[a:b].sum() / (b - a) if b > a else 0.0 for a, b in zip(bounds[:-1], bounds[1:], strict=True)]

@@ -158,6 +158,20 @@ def test_tipping_on_the_model_with_early_warnings(app, tmp_path):
     assert data["hysteresis"] is not None
     assert data["ews"] is not None and "summary" in data["ews"]
     assert (out / "report.html").exists()
+    # the early warnings read the main sweep's monthly series: each is the run's own series
+    from simulator.runner import run_scenario
+    from simulator.scenario import load_scenario
+    from simulator.sweep import read_results, read_timeseries
+
+    table = read_results(out / "sweep")
+    series = read_timeseries(out / "sweep")
+    row = table[table["recruit.cohort_size"] == 6].iloc[0]
+    alone = run_scenario(
+        load_scenario(DATA / "tiny.yaml").with_overrides({"recruit.cohort_size": 6}), seed=int(row["seed"])
+    ).timeseries
+    kept = series[series["run_id"] == row["run_id"]]
+    assert kept["month"].tolist() == alone["month"].tolist()
+    assert kept["engaged_share"].to_numpy().tobytes() == alone["engaged_share"].to_numpy().tobytes()
 
 
 def test_bad_input_exits_2_with_a_message(app, tmp_path):

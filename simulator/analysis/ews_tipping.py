@@ -1,9 +1,8 @@
 """Early-warning signals before tipping, on runs near the estimated critical mass.
 
-The tipping study reruns a few runs of its main sweep (same scenario, lever value and
-seed, so their summaries equal the table's rows) keeping the monthly indicator series,
-and stores them as one Parquet table (``simulator.studies.ews_runs``). :func:`analyse_ews`
-then reads that table. For every run at the lever value nearest the critical mass whose
+The tipping study's main sweep keeps every run's monthly series of the early-warning
+indicator (``DIR/sweep/_timeseries``); the study picks a few runs near the critical mass
+and at the lowest lever value and hands their series to :func:`analyse_ews`. For every run at the lever value nearest the critical mass whose
 series rises (by at least ``min_rise``), the segment *before* the transition (up to the
 first month the series has made half of its rise) goes through the recipe of
 :mod:`simulator.analysis.ews_recipe` (Gaussian detrending, rolling lag-1 autocorrelation and
@@ -51,7 +50,7 @@ def analyse_ews(
     """Kendall trends of rolling AR(1) and variance before tipping, with controls.
 
     Args:
-        timeseries: from :func:`collect_timeseries` (``run_id``, ``month``, the lever, ``series``).
+        timeseries: monthly rows of the picked runs (``run_id``, ``month``, the lever, ``series``).
         lever: the lever column.
         near: the lever value near the critical mass (runs analysed up to their transition).
         control: the lever value of the control runs (analysed on the same lengths).

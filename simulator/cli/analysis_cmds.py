@@ -109,6 +109,13 @@ def _guarded(fn: Callable[[], None]) -> None:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print_error(str(message), "CLSIM_DEBUG=1 for a traceback")
         raise typer.Exit(2) from None
+    finally:
+        while _OPEN_EXECUTORS:  # a local pool is kept from sweep to sweep within a command
+            _OPEN_EXECUTORS.pop().close()
+
+
+#: Executors built by this command, closed when it ends (see :func:`_guarded`).
+_OPEN_EXECUTORS: list[Any] = []
 
 
 def _executor(
@@ -118,9 +125,11 @@ def _executor(
 
     if kind == ExecutorKind.dask and cluster is None:
         raise ValueError("--executor dask needs --cluster tcp://HOST:PORT")
-    return make_executor(
+    executor = make_executor(
         kind.value, workers=workers, cluster=cluster, start_method=start_method, chunk_size=chunk
     )
+    _OPEN_EXECUTORS.append(executor)
+    return executor
 
 
 def _regime(outcome: str, threshold: float | None, delta: float | None) -> Any:

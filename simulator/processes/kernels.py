@@ -166,7 +166,7 @@ def aggregates_by_block(blocks, active, reach, rootedness, engaged, capacity, pu
 
 def empty_csr() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Placeholder CSR arrays for a product that is skipped (numba needs typed arguments)."""
-    return np.zeros(1, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0)
+    return np.zeros(1, dtype=np.uint64), np.zeros(0, dtype=np.uint32), np.zeros(0)
 
 
 #: The rates :func:`beliefs` reads, in the order of its ``rates`` rows.
@@ -477,17 +477,19 @@ def _pairwise_block(a, lo, n):
 
 @njit(cache=True, nogil=True)
 def _pairwise_sum(a, lo, n):
-    """``a[lo:lo + n].sum()`` as NumPy adds it (``pairwise_sum`` of its float loops).
+    """``a[lo:lo + n].sum()`` as NumPy adds it: ``+0.0 + pairwise_sum`` of its float loops.
 
-    Below 8 values one by one from -0.0; up to 128 in eight interleaved partial sums,
-    combined as ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))``, then the rest;
-    above that the two halves (the first a multiple of 8), each summed the same way and
-    then added, left + right. The recursion is walked with an explicit stack: numba's
+    The reduction starts from its identity, +0.0, and adds the pairwise sum of all the
+    values: below 8 values one by one from -0.0; up to 128 in eight interleaved partial
+    sums, combined as ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))``, then the
+    rest; above that the two halves (the first a multiple of 8), each summed the same way
+    and then added, left + right. (The +0.0 matters only for a sum of negative zeros,
+    which NumPy returns as +0.0.) The recursion is walked with an explicit stack: numba's
     cache cannot reload a recursive function called from one that takes a tuple of arrays
     (the process crashes), and :func:`masked_means` takes tuples.
     """
     if n <= 128:
-        return _pairwise_block(a, lo, n)
+        return 0.0 + _pairwise_block(a, lo, n)
     depth = 64  # halving from 2**63 values reaches 128 in fewer than 64 levels
     frame_lo = np.empty(depth, dtype=np.int64)
     frame_n = np.empty(depth, dtype=np.int64)
@@ -522,7 +524,7 @@ def _pairwise_sum(a, lo, n):
         else:
             frame_lo[top] = f_lo + half
             frame_n[top] = f_n - half
-    return sums[0]
+    return 0.0 + sums[0]
 
 
 @njit(cache=True, nogil=True)

@@ -10,9 +10,10 @@ the sweeps and redoes only the (cheap) analysis.
 Layout of a tipping study's directory::
 
     OUT/analysis.json        kind, options, estimates, provenance
-    OUT/sweep/               main sweep (lever x seeds), a results store
+    OUT/sweep/               main sweep (lever x seeds), a results store; its
+                             _timeseries/ holds every run's monthly leader counts and
+                             early-warning series
     OUT/hysteresis/          the same with the strategy stopped early
-    OUT/ews/timeseries.parquet  monthly series of a few runs near the critical mass
     OUT/figures/*.png
 """
 

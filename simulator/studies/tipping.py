@@ -29,8 +29,10 @@ from .common import (
 
 __all__ = ["tipping_study", "LEADER_SERIES"]
 
-#: Monthly series the main tipping sweep keeps (yearly) to give the critical mass in people.
+#: Monthly series the main tipping sweep keeps (every month) to give the critical mass in people.
 LEADER_SERIES = ("fellows_active", "alumni_active", "educators_engaged")
+#: The monthly indicator analysed for early warnings unless ``ews_series`` says otherwise.
+DEFAULT_EWS_SERIES = "engaged_share"
 
 
 def _critical_mass_in_people(
@@ -66,6 +68,18 @@ def _cast_like(scenario: Any, lever: str, value: float) -> Any:
     return int(round(value)) if isinstance(current, int) and not isinstance(current, bool) else value
 
 
+def _series_kept(ews: bool, ews_series: str) -> list[str]:
+    """The monthly series the main sweep keeps: the leaders' counts and the early-warning series.
+
+    The default early-warning series is always kept, so ``--no-ews`` and a later run
+    with early warnings share one main sweep; another ``--ews-series`` adds its own.
+    """
+    kept = [*LEADER_SERIES, DEFAULT_EWS_SERIES]
+    if ews and ews_series not in kept:
+        kept.append(ews_series)
+    return kept
+
+
 def tipping_study(
     out: str | Path,
     scenario: str | Path | None = None,
@@ -82,7 +96,7 @@ def tipping_study(
     hysteresis_seeds: int | None = None,
     ews: bool = True,
     ews_seeds: int = 6,
-    ews_series: str = "engaged_share",
+    ews_series: str = DEFAULT_EWS_SERIES,
     executor: Executor | None = None,
     progress: bool = True,
     function: str | None = None,
@@ -155,7 +169,7 @@ def tipping_study(
         seeds,
         master_seed,
         steps,
-        timeseries={"outcomes": list(LEADER_SERIES), "every": 12},
+        timeseries={"outcomes": _series_kept(ews, ews_series), "every": 1},
     )
     run_sweep(main_spec, out / "sweep", executor=executor, progress=progress)
     table = read_results(out / "sweep")
@@ -247,7 +261,7 @@ def tipping_study(
 
     if ews and scenario is not None and function is None:
         from simulator.analysis.ews_tipping import analyse_ews
-        from simulator.studies.ews_runs import collect_timeseries
+        from simulator.sweep.store import read_timeseries
 
         near = float(min(values, key=lambda v: abs(float(v) - result.critical_mass)))
         low = float(min(values))
@@ -259,7 +273,9 @@ def tipping_study(
                 for v in (near, low)
             ]
         )
-        ts = collect_timeseries(out / "ews", scenario_obj, picks, lever, steps, executor=executor)
+        # the main sweep kept every run's monthly series: the picked runs are read, not rerun
+        series = read_timeseries(out / "sweep")
+        ts = series[series["run_id"].isin(picks["run_id"])].merge(picks[["run_id", lever]], on="run_id")
         ews_result = analyse_ews(
             ts, lever, near, low, series=ews_series, seed=master_seed % (2**32)
         )

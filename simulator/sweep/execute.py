@@ -142,6 +142,19 @@ def _guard(stream: Iterator[RunOutcome], source: str) -> Iterator[RunOutcome]:
         ) from None
 
 
+class _Counted:
+    """A lazy stream of tasks that knows its length (executors size their last batches by it)."""
+
+    def __init__(self, items: Iterator[RunTask], n: int):
+        self._items, self._n = items, n
+
+    def __iter__(self) -> Iterator[RunTask]:
+        return self._items
+
+    def __len__(self) -> int:
+        return self._n
+
+
 def run_sweep(
     spec: SweepSpec,
     out: str | Path,
@@ -242,7 +255,7 @@ def run_sweep(
         with _progress(progress, len(runs), len(done), label) as bar:
             job = bar.add_task(label, total=len(runs), completed=len(done), rate="")
             session_start = time.perf_counter()
-            stream = executor.run(target, task_iter()) if len(todo) else iter(())
+            stream = executor.run(target, _Counted(task_iter(), len(records))) if len(todo) else iter(())
             guarded = _guard(stream, spec.source)
             try:
                 for outcome in guarded:

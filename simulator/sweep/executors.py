@@ -9,7 +9,8 @@ outcome carrying the traceback, so the caller can save finished work before stop
 - :class:`SerialExecutor`: one run after another in this process (debugging, tiny sweeps).
 - :class:`ProcessExecutor`: ``concurrent.futures.ProcessPoolExecutor`` with an explicit
   start method (``spawn`` by default: safe with threads, same on Linux, macOS and
-  Windows). The target is sent once to each worker through the pool initializer.
+  Windows). Each batch carries its target; the pool is kept from one sweep to the next
+  until :meth:`ProcessExecutor.close`.
 - :class:`DaskExecutor`: a running ``dask.distributed`` scheduler (``tcp://host:port``);
   the target is scattered to every worker once. Workers must be able to import
   ``simulator`` (install the package on every node).
@@ -168,22 +169,60 @@ class SerialExecutor(Executor):
             yield from run_chunk(target, chunk)
 
 
-_WORKER_TARGET: Target | None = None
-
-
-def _init_worker(target: Target, parent: int | None = None) -> None:
-    global _WORKER_TARGET
-    _WORKER_TARGET = target
+def _init_worker(parent: int | None = None) -> None:
     exit_with_parent(parent)
 
 
-def _run_in_worker(tasks: list[RunTask], workers: int = 1) -> list[RunOutcome]:
-    assert _WORKER_TARGET is not None, "worker was not initialised with a target"
-    return run_chunk(_WORKER_TARGET, tasks, workers)
+def _run_in_worker(target: Target, tasks: list[RunTask], workers: int = 1) -> list[RunOutcome]:
+    return run_chunk(target, tasks, workers)
+
+
+#: Smallest batch the last batches of a sweep shrink to (a batch of 4 workshop-size runs
+#: already runs at the ensemble's full rate a run; ``benchmarks/run_all.py``).
+TAIL_BATCH = 4
+
+
+def _guided_chunks(tasks: Iterable[RunTask], size: int, workers: int, floor: int = 1) -> Iterator[list[RunTask]]:
+    """Batches of ``size`` runs that shrink toward the end, so the workers finish together.
+
+    When the number of tasks is known (``len(tasks)``), each batch takes at most a
+    ``2 * workers``-th of the runs still to hand out (and at least :data:`TAIL_BATCH` or
+    ``floor``, or ``size`` if smaller): the last batches are small, so no worker is left
+    running a full batch while the others wait (guided scheduling). Which run goes into
+    which batch never changes a run's outcome. Used when the batch size was chosen
+    automatically; tasks are still drawn lazily.
+    """
+    try:
+        left = len(tasks)  # type: ignore[arg-type]
+    except TypeError:
+        yield from _chunks(tasks, size)
+        return
+    least = min(size, max(TAIL_BATCH, floor))
+
+    def target() -> int:
+        return max(least, min(size, -(-left // (2 * workers))))
+
+    chunk: list[RunTask] = []
+    want = target()
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) >= want:
+            left -= len(chunk)
+            yield chunk
+            chunk = []
+            want = target()
+    if chunk:
+        yield chunk
 
 
 class ProcessExecutor(Executor):
     """Local worker processes (``concurrent.futures``) with an explicit start method.
+
+    The pool starts with the first :meth:`run` and is kept for the next ones, so a study
+    of several sweeps (a tipping study: its main, hysteresis and early-warning runs) starts
+    its workers once; :meth:`close` (or leaving a ``with`` block) shuts it down, and a
+    run that ends early (an error, an interruption, a dead worker) shuts it down at once.
+    Each batch carries its target, so one pool serves different sweeps.
 
     Args:
         workers: number of worker processes.
@@ -218,36 +257,45 @@ class ProcessExecutor(Executor):
         self.batch = batch
         self._pool: ProcessPoolExecutor | None = None
 
+    def _ensure_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context(self.start_method),
+                initializer=_init_worker,
+                initargs=(os.getpid(),),
+            )
+        return self._pool
+
     def run(self, target: Target, tasks: Iterable[RunTask]) -> Iterator[RunOutcome]:
-        """Run the tasks on a fresh pool; the pool is shut down when the iterator ends."""
-        self._pool = ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=multiprocessing.get_context(self.start_method),
-            initializer=_init_worker,
-            initargs=(target, os.getpid()),
-        )
+        """Run the tasks on the pool (started if needed); it stays up if every task finished."""
+        pool = self._ensure_pool()
         size = batch_size_for(target, self.workers, self.batch, self.chunk_size)
-        chunks = _chunks(tasks, size)
+        chosen = self.batch is None and not os.environ.get(BATCH_ENV, "").strip()
+        chunks = _guided_chunks(tasks, size, self.workers, self.chunk_size) if chosen else _chunks(tasks, size)
         pending: set[Future[list[RunOutcome]]] = set()
         # batches are large: two in flight a worker keep it busy without queueing many
         limit = self.workers * (self.window if size == 1 else 2)
+        finished = False
         try:
             for chunk in chunks:
-                pending.add(self._pool.submit(_run_in_worker, chunk, self.workers))
+                pending.add(pool.submit(_run_in_worker, target, chunk, self.workers))
                 if len(pending) >= limit:
                     break
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
                     for chunk in chunks:
-                        pending.add(self._pool.submit(_run_in_worker, chunk, self.workers))
+                        pending.add(pool.submit(_run_in_worker, target, chunk, self.workers))
                         if len(pending) >= limit:
                             break
                     yield from fut.result()
+            finished = True
         finally:
-            for fut in pending:
-                fut.cancel()
-            self.close()
+            if not finished:
+                for fut in pending:
+                    fut.cancel()
+                self.close()
 
     def close(self) -> None:
         """Shut the pool down, cancelling queued tasks."""
