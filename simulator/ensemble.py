@@ -110,8 +110,8 @@ def _segment_means(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     return out
 
 
-def _batch_indicators(engine: Engine) -> tuple[list[dict[str, Any]], list[np.ndarray]]:
-    """Every run's indicators of this month and its school means, computed for the batch at once.
+def _batch_indicators(engine: Engine) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Every run's indicators of this month (one array a name, a value a run) and all school means.
 
     The same values, to the last bit, as :func:`simulator.indicators.compute_indicators` on
     each run alone (``tests/test_ensemble.py`` compares whole monthly tables): the
@@ -219,25 +219,15 @@ def _batch_indicators(engine: Engine) -> tuple[list[dict[str, Any]], list[np.nda
     table["support_mean"] = table["lp_goals"]
     table["state_support"] = np.asarray(state.state_support[:n_runs], dtype=np.float64)
     table["learning_school_sd"] = school_sd
-    as_floats = {name: column.tolist() for name, column in table.items()}
-    fellows, alumni = count["fellow"].tolist(), count["alumnus"].tolist()
-    students = count["holders_engaged"].tolist()
-
-    rows: list[dict[str, Any]] = []
-    schools: list[np.ndarray] = []
-    for k, run in enumerate(engine.runs):
-        lay = run.layout
-        out: dict[str, Any] = {"month": engine.month}
-        for name, column in as_floats.items():
-            out[name] = column[k]
-        out["fellows_active"] = fellows[k]
-        out["alumni_active"] = alumni[k]
-        out["leaders_active"] = fellows[k] + alumni[k]
-        out["leaders_per_school"] = out["leaders_active"] / max(1, lay.n_schools)
-        out["students_engaged"] = students[k] * run.scenario.system.students_per_classroom
-        rows.append(out)
-        schools.append(school_mean[int(ix.school_start[k]):int(ix.school_start[k + 1])].astype(np.float32))
-    return rows, schools
+    table["fellows_active"] = count["fellow"]
+    table["alumni_active"] = count["alumnus"]
+    table["leaders_active"] = count["fellow"] + count["alumnus"]
+    table["leaders_per_school"] = table["leaders_active"] / np.array([max(1, r.layout.n_schools) for r in engine.runs])
+    table["students_engaged"] = count["holders_engaged"] * np.array(
+        [r.scenario.system.students_per_classroom for r in engine.runs], dtype=np.int64
+    )
+    table["month"] = np.full(n_runs, engine.month, dtype=np.int64)
+    return table, school_mean.astype(np.float32)
 
 
 def _collect(engine: Engine, k: int, rows: list[dict[str, Any]], schools: list[np.ndarray]) -> None:
@@ -261,15 +251,40 @@ def _collect(engine: Engine, k: int, rows: list[dict[str, Any]], schools: list[n
     schools.append(school_means(state, state.active & state.has_classroom, lay.n_schools).astype(np.float32))
 
 
-def _collect_all(engine: Engine, rows: list[list[dict[str, Any]]], schools: list[list[np.ndarray]]) -> None:
-    """Every run's indicators of this month (batched when the engine holds several runs)."""
-    if engine.n_runs == 1:
-        _collect(engine, 0, rows[0], schools[0])
-        return
-    month_rows, month_schools = _batch_indicators(engine)
-    for k in range(engine.n_runs):
-        rows[k].append(month_rows[k])
-        schools[k].append(month_schools[k])
+class _History:
+    """The monthly indicators of every run of an engine, gathered month by month.
+
+    One run alone is recorded as :meth:`EducationModel._collect` records it (a dict of
+    :func:`simulator.indicators.compute_indicators` a month); a batch as one array a
+    name and month over its runs (:func:`_batch_indicators`), cut into runs at the end.
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.rows: list[dict[str, Any]] = []
+        self.schools: list[np.ndarray] = []
+        self.columns: list[dict[str, np.ndarray]] = []
+        self._stacked: dict[str, np.ndarray] | None = None
+
+    def record(self) -> None:
+        """Add this month."""
+        if self.engine.n_runs == 1:
+            _collect(self.engine, 0, self.rows, self.schools)
+            return
+        table, school_mean = _batch_indicators(self.engine)
+        self.columns.append(table)
+        self.schools.append(school_mean)
+
+    def run(self, k: int) -> tuple[pd.DataFrame, np.ndarray]:
+        """Run ``k``'s monthly table (columns as :data:`INDICATORS`) and its school learning by month."""
+        if self.engine.n_runs == 1:
+            return pd.DataFrame({name: [row[name] for row in self.rows] for name in INDICATORS}), np.stack(self.schools)
+        if self._stacked is None:  # months x runs, once
+            self._stacked = {name: np.stack([c[name] for c in self.columns]) for name in INDICATORS}
+            self._stacked["_schools"] = np.stack(self.schools)
+        ix = self.engine.index
+        ts = pd.DataFrame({name: self._stacked[name][:, k] for name in INDICATORS})
+        return ts, self._stacked["_schools"][:, int(ix.school_start[k]):int(ix.school_start[k + 1])]
 
 
 def run_ensemble(
@@ -292,18 +307,16 @@ def run_ensemble(
     n_steps = int(scenarios[0].meta.steps if steps is None else steps)
     runs = [build_run(sc, seed) for sc, seed in zip(scenarios, seeds, strict=True)]
     engine = Engine(runs)
-    rows: list[list[dict[str, Any]]] = [[] for _ in runs]
-    schools: list[list[np.ndarray]] = [[] for _ in runs]
-    _collect_all(engine, rows, schools)
+    history = _History(engine)
+    history.record()
     for _ in range(n_steps):
         engine.step()
-        _collect_all(engine, rows, schools)
+        history.record()
     results = []
     for k, run in enumerate(runs):
         sc, lay = run.scenario, run.layout
-        ts = pd.DataFrame({name: [row[name] for row in rows[k]] for name in INDICATORS})
+        ts, learning = history.run(k)
         ts.insert(1, "year", ts["month"] / 12.0)
-        learning = np.stack(schools[k])
         school_ids = np.arange(lay.n_schools)
         months = learning.shape[0]
         table = pd.DataFrame(
