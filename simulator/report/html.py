@@ -178,6 +178,11 @@ def _figure(fig: Any, alt: str) -> str:
     return _img(figures.to_base64_png(fig), alt)
 
 
+def _saved_or_drawn(path: Path, draw: Callable[[], Any], alt: str) -> str:
+    """The study's saved PNG of a figure when it is there (drawn with the analysis), else drawn now."""
+    return _file_img(path, alt) if path.is_file() else _figure(draw(), alt)
+
+
 def _file_img(path: Path, alt: str) -> str:
     import base64
 
@@ -323,7 +328,7 @@ def _tipping_body(root: Path, data: dict[str, Any]) -> str:
     if tip["reasons"]:
         parts.append("<p>Why not a threshold:</p><ul>" + "".join(f"<li>{_esc(r)}</li>" for r in tip["reasons"]) + "</ul>")
     parts.append("<h2>S-curve</h2>")
-    parts.append(_figure(figures.s_curve_figure(tip, table), "S-curve"))
+    parts.append(_saved_or_drawn(root / "figures" / "s_curve.png", lambda: figures.s_curve_figure(tip, table), "S-curve"))
     levels = pd.DataFrame(tip["levels"])
     cols = [c for c in ["value", "n", "transformed", "p", "p_low", "p_high", "mean", "sd", "bimodality_coefficient", "dip_pvalue"] if c in levels]
     parts.append(_table(levels[cols], headers={"value": labels.axis_label(lever), "mean": f"mean {labels.label(tip['regime']['outcome']).lower()}"}))
@@ -339,14 +344,14 @@ def _tipping_body(root: Path, data: dict[str, Any]) -> str:
     if hyst:
         parts.append("<h2>Hysteresis: stopping the strategy</h2>")
         parts.append(f"<pre>{_esc(data.get('hysteresis_summary', ''))}</pre>")
-        parts.append(_figure(figures.hysteresis_figure(hyst), "hysteresis"))
+        parts.append(_saved_or_drawn(root / "figures" / "hysteresis.png", lambda: figures.hysteresis_figure(hyst), "hysteresis"))
         parts.append(_table(pd.DataFrame(hyst["levels"]), headers={"value": labels.axis_label(lever)}))
     ews = data.get("ews")
     if ews:
         parts.append("<h2>Early-warning indicators</h2>")
         parts.append(f"<pre>{_esc(ews.get('summary', ''))}</pre>")
         if ews.get("series"):
-            parts.append(_figure(figures.ews_figure(ews), "early warnings"))
+            parts.append(_saved_or_drawn(root / "figures" / "ews.png", lambda: figures.ews_figure(ews), "early warnings"))
     parts.append(_provenance_section(data["provenance"], _manifests(root, ["sweep", "hysteresis"])))
     return "\n".join(parts)
 
