@@ -136,12 +136,19 @@ def render(f: dict[str, Any]) -> str:
         "weight rebuilds) whose fixed cost outweighs their work at this size. Twelve products would take "
         "the whole month in two or three compiled calls, the generator's draws included, in each run's "
         "order.",
-        "* **Batches against single runs, and the tipping study.** The compiled loops removed a fixed "
-        "cost that single runs paid once a run, so single runs gained more than batches. What a batch "
-        "still does run by run: each run's indicators (per-cluster means, the spread of school "
-        "learning), each run's newcomers drawn from its own generator, and the aggregates' loop over "
-        "its ties. The tipping study runs its batches on one worker a CPU, so it goes at the batches' "
-        "pace.",
+        "* **Batches against single runs.** A batch now does its work in as many calls as one run: "
+        "the aggregates go block by block (each run's speaker columns gathered while still in cache), "
+        "the tie matrices reach the loops with unsigned positions, the indicators of every run are one "
+        "compiled call, and newcomers are drawn with scalar parameters. What is left is work a run "
+        "cannot share: its ties' gathers (about a quarter of a batch's month), its per-agent passes, "
+        "its own generator's draws. Runs a second are flat from 4 runs a batch to 48 "
+        "(`/by_batch` in `docs/measured/performance.json`), so a batch's gain is the fixed cost a single "
+        "run pays, about half of a workshop-size run since the compiled loops; 5x would need a single "
+        "run that is four-fifths fixed cost.",
+        "* **The tipping study.** It runs at the batches' pace on one worker a CPU; the pool of workers is "
+        "started once for its three sweeps, the last batches shrink so the workers finish together, and "
+        "the early warnings read the main sweep's monthly series instead of rerunning runs. The rest is "
+        "fixed: importing the analysis stack, the bootstrap fits, the figures and the report (about 6 s).",
         "* **Against Mesa in every round.** The median of the rounds is the figure; a single round's "
         "Mesa month and core month both vary by tens of percent on a shared machine.",
         "",
