@@ -199,18 +199,18 @@ def _guided_chunks(tasks: Iterable[RunTask], size: int, workers: int, floor: int
         return
     least = min(size, max(TAIL_BATCH, floor))
 
-    def target() -> int:
+    def next_size() -> int:
         return max(least, min(size, -(-left // (2 * workers))))
 
     chunk: list[RunTask] = []
-    want = target()
+    want = next_size()
     for task in tasks:
         chunk.append(task)
         if len(chunk) >= want:
             left -= len(chunk)
             yield chunk
             chunk = []
-            want = target()
+            want = next_size()
     if chunk:
         yield chunk
 
@@ -219,7 +219,7 @@ class ProcessExecutor(Executor):
     """Local worker processes (``concurrent.futures``) with an explicit start method.
 
     The pool starts with the first :meth:`run` and is kept for the next ones, so a study
-    of several sweeps (a tipping study: its main, hysteresis and early-warning runs) starts
+    of several sweeps (a tipping study: its main and hysteresis sweeps) starts
     its workers once; :meth:`close` (or leaving a ``with`` block) shuts it down, and a
     run that ends early (an error, an interruption, a dead worker) shuts it down at once.
     Each batch carries its target, so one pool serves different sweeps.
