@@ -115,11 +115,13 @@ def render(f: dict[str, Any]) -> str:
         "its own peak resident memory.",
         f"* **Runs a second.** Full runs of `scenarios/comprehensive.yaml` ({runs['slots']:,} slots, "
         f"{runs['months']} months) on one core: `run_scenario` one at a time, and `run_ensemble` with "
-        f"the automatic batch ({runs['batch']} runs); identical outcomes: {runs['identical']}.",
+        f"the automatic batch ({runs['batch']} runs); identical outcomes: {runs['identical']}. Both paths "
+        "run once (two months) before they are timed, so numba's one-time compile of their kernels on a "
+        "fresh clone is not counted in either.",
         "* **Tipping study.** `clsim tipping scenarios/comprehensive.yaml"
         + ("" if f.get("tipping_args", "(defaults)") == "(defaults)" else " " + f["tipping_args"])
-        + "` (by default 17 cohort sizes x 16 seeds, the hysteresis runs, the early-warning runs and the "
-        "report), run with this tree and then with the tree of the commit before issue 17 (today's path: "
+        + "` (by default 17 cohort sizes x 16 seeds, the hysteresis runs, the early warnings read from "
+        "the main sweep's monthly series, and the report), run with this tree and then with the tree of the commit before issue 17 (today's path: "
         "one run at a time a worker, the old network build), one after the other in the same benchmark "
         "run, each with the default local executor (one worker a CPU). Both include the fixed cost of "
         "starting workers, the analysis, the figures and the report.",
@@ -141,8 +143,8 @@ def render(f: dict[str, Any]) -> str:
         "the tie matrices reach the loops with unsigned positions, the indicators of every run are one "
         "compiled call, and newcomers are drawn with scalar parameters. What is left is work a run "
         "cannot share: its ties' gathers (about a quarter of a batch's month), its per-agent passes, "
-        "its own generator's draws. Runs a second are flat from 4 runs a batch to 48 "
-        "(`/by_batch` in `docs/measured/performance.json`), so a batch's gain is the fixed cost a single "
+        "its own generator's draws. Runs a second level off from about 12 runs a batch to 48 "
+        "(the table below; `/by_batch` in `docs/measured/performance.json`), so a batch's gain is the fixed cost a single "
         "run pays, about half of a workshop-size run since the compiled loops; 5x would need a single "
         "run that is four-fifths fixed cost.",
         "* **The tipping study.** It runs at the batches' pace on one worker a CPU; the pool of workers is "
