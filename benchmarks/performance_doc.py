@@ -145,7 +145,7 @@ def render(f: dict[str, Any]) -> str:
         "cannot share: its ties' gathers (about a quarter of a batch's month), its per-agent passes, "
         "its own generator's draws. Runs a second level off from about 12 runs a batch to 48 "
         "(the table below; `/by_batch` in `docs/measured/performance.json`), so a batch's gain is the fixed cost a single "
-        "run pays, about half of a workshop-size run since the compiled loops; 5x would need a single "
+        f"run pays ({1 - 1 / runs['ensemble_speedup']:.0%} of a workshop-size run in this run's ratio); 5x would need a single "
         "run that is four-fifths fixed cost.",
         "* **The tipping study.** It runs at the batches' pace on one worker a CPU; the pool of workers is "
         "started once for its three sweeps, the last batches shrink so the workers finish together, and "
