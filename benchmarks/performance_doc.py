@@ -142,15 +142,15 @@ def render(f: dict[str, Any]) -> str:
         "the aggregates go block by block (each run's speaker columns gathered while still in cache), "
         "the tie matrices reach the loops with unsigned positions, the indicators of every run are one "
         "compiled call, and newcomers are drawn with scalar parameters. What is left is work a run "
-        "cannot share: its ties' gathers (about a quarter of a batch's month), its per-agent passes, "
+        "cannot share: its ties' gathers (the largest part of a batch's month in a profile), its per-agent passes, "
         "its own generator's draws. Runs a second level off from about 12 runs a batch to 48 "
         "(the table below; `/by_batch` in `docs/measured/performance.json`), so a batch's gain is the fixed cost a single "
         f"run pays ({1 - 1 / runs['ensemble_speedup']:.0%} of a workshop-size run in this run's ratio); 5x would need a single "
         "run that is four-fifths fixed cost.",
         "* **The tipping study.** It runs at the batches' pace on one worker a CPU; the pool of workers is "
-        "started once for its three sweeps, the last batches shrink so the workers finish together, and "
+        "started once for its two sweeps (main and hysteresis), the last batches shrink so the workers finish together, and "
         "the early warnings read the main sweep's monthly series instead of rerunning runs. The rest is "
-        "fixed: importing the analysis stack, the bootstrap fits, the figures and the report (about 6 s).",
+        "fixed: importing the analysis stack, the bootstrap fits, the figures and the report.",
         "* **Against Mesa in every round.** The median of the rounds is the figure; a single round's "
         "Mesa month and core month both vary by tens of percent on a shared machine.",
         "",

@@ -58,8 +58,9 @@ def outputs(tmp_path_factory) -> Path:
 def test_every_json_output_is_strict_json(outputs):
     files = sorted(outputs.rglob("*.json"))
     kinds = {p.name for p in files}
-    # run summary and scenario, sweep manifests, study analyses, EWS cache key
-    assert {"summary.json", "scenario.json", "_sweep.json", "analysis.json"} <= kinds  # early warnings keep no file of their own, kinds
+    # run summary and scenario, sweep manifests, study analyses (the early warnings read
+    # the main sweep and keep no file of their own)
+    assert {"summary.json", "scenario.json", "_sweep.json", "analysis.json"} <= kinds, kinds
     assert len([p for p in files if p.name == "analysis.json"]) == 4  # tipping, phase, sensitivity and compare
     for path in files:
         strict_load(path)

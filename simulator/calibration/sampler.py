@@ -8,9 +8,12 @@ algorithm (submit evaluations numbered 0, 1, 2, ...; keep every evaluation up to
 accepted one *by number*, as ``EPSMixin`` does) and makes each evaluation a pure function
 of its number:
 
-* before evaluation ``j`` of generation ``t`` it seeds numpy's and Python's global
-  generators from ``SeedSequence([master_seed, STREAM, t + 1, j])`` (``t = -1`` is
-  pyabc's calibration sample from the prior), and restores them afterwards;
+* before evaluation ``j`` of generation ``t`` it seeds numpy's global generator from
+  ``SeedSequence([master_seed, STREAM, t + 1, j])`` (``t = -1`` is pyabc's calibration
+  sample from the prior), and restores it afterwards. That global state is pyabc's,
+  which takes no generator; nothing of clsim's draws from it (every run has its own
+  generator), and nothing draws from Python's ``random`` module, which pyabc only
+  reseeds in the samplers this one replaces;
 * it hands the model a simulation seed from the same sequence
   (:func:`current_simulation_seed`), from which every run of the evaluation derives;
 * it hands the model the generation's tolerance (:func:`current_tolerance`), so that an
@@ -31,7 +34,6 @@ from __future__ import annotations
 
 import math
 import os
-import random
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -110,12 +112,11 @@ def _load(key: str, payload: bytes) -> Callable[[], Any]:
 def run_evaluation(
     key: str, payload: bytes, master_seed: int, t: int, job_id: int, tolerance: float = math.inf
 ) -> Any:
-    """Evaluate one proposal with its derived seeds; restores the global random state."""
+    """Evaluate one proposal with its derived seeds; restores numpy's global random state."""
     simulate_one = _load(key, payload)
     global_seed, sim_seed = evaluation_seeds(master_seed, t, job_id)
-    np_state, py_state = np.random.get_state(), random.getstate()  # noqa: NPY002
+    np_state = np.random.get_state()  # noqa: NPY002
     np.random.seed(global_seed)  # noqa: NPY002 - pyabc's proposals use numpy's global state
-    random.seed(global_seed)
     _LOCAL.sim_seed = sim_seed
     _LOCAL.tolerance = float(tolerance)
     try:
@@ -124,7 +125,6 @@ def run_evaluation(
         _LOCAL.sim_seed = None
         _LOCAL.tolerance = math.inf
         np.random.set_state(np_state)  # noqa: NPY002
-        random.setstate(py_state)
 
 
 class SerialBackend:

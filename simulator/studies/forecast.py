@@ -32,7 +32,6 @@ caches per scenario (:mod:`simulator.dashboard.meter_cache`).
 from __future__ import annotations
 
 import copy
-import random
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -103,8 +102,8 @@ def fork_model(model: Any, seed_sequence: np.random.SeedSequence) -> Any:
     """A deep copy of ``model`` with every random generator on it replaced.
 
     Every ``numpy.random.Generator`` of the model (the simulation stream on its engine's
-    runs and Mesa's ``model.rng``) gets a new generator spawned from ``seed_sequence`` and every
-    ``random.Random`` attribute (Mesa's ``model.random``) is reseeded, so the copy
+    runs and Mesa's ``model.rng``) gets a new generator spawned from ``seed_sequence`` and
+    Mesa's own ``model.random`` (a ``random.Random`` of the model) is reseeded, so the copy
     continues with its own chance draws. The data collector is not copied (a future
     records its own months).
 
@@ -132,9 +131,9 @@ def fork_model(model: Any, seed_sequence: np.random.SeedSequence) -> Any:
     for (holder, name), stream in zip(holders, streams, strict=False):
         setattr(holder, name, np.random.default_rng(stream))
     salt = int(streams[-1].generate_state(1, np.uint64)[0])
-    for value in vars(fork).values():
-        if isinstance(value, random.Random):
-            value.seed(salt)
+    mesa_random = getattr(fork, "random", None)
+    if mesa_random is not None:
+        mesa_random.seed(salt)
     if hasattr(fork, "collect"):
         fork.collect = False
     return fork
