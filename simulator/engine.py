@@ -285,6 +285,8 @@ class Engine:
             self.fellow_clusters_of = [r.fellow_clusters for r in self.runs]
             for r in self.runs:  # the run's arrays now live in the engine's state
                 r.state = None  # type: ignore[assignment]
+        #: where each run's agents, clusters, districts and schools begin (one run too)
+        self.places: RunIndex = self.index if self.index is not None else RunIndex.of(self.runs)
         self.has_state_level = first.layout.state_officials.size > 0
         self.dynamics = self._dynamics()
         self.run_levers: list[Levers] = []

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .engine import Engine, build_run, step_signature
-from .indicators import INDICATORS, compute_indicators, school_means
+from .indicators import INDICATORS, school_means
 from .scenario import Scenario
 from .scenario.size import BASE, available_memory, estimate, memory_limit
 
@@ -126,7 +126,7 @@ def _batch_indicators(engine: Engine) -> tuple[dict[str, np.ndarray], np.ndarray
     from .roles import ROLE_NAMES, Role
     from .state import CollectiveOrigin
 
-    state, ix = engine.state, engine.index
+    state, ix = engine.state, engine.places
     agg, col = engine.aggregates, engine.collectives
     n_runs = engine.n_runs
     act = state.active
@@ -230,33 +230,26 @@ def _batch_indicators(engine: Engine) -> tuple[dict[str, np.ndarray], np.ndarray
     return table, school_mean.astype(np.float32)
 
 
-def _collect(engine: Engine, k: int, rows: list[dict[str, Any]], schools: list[np.ndarray]) -> None:
-    """Run ``k``'s indicators of this month, as :meth:`EducationModel._collect` records them."""
-    run = engine.runs[k]
-    sc, lay = run.scenario, run.layout
-    state = engine.run_state(k)
-    rows.append(
-        compute_indicators(
-            state,
-            engine.run_aggregates(k),
-            engine.run_collectives(k),
-            engine.run_levers[k],
-            month=engine.month,
-            baseline_practice=sc.population.baseline_practice,
-            students_per_classroom=sc.system.students_per_classroom,
-            n_clusters=lay.n_clusters,
-            n_schools=lay.n_schools,
-        )
-    )
-    schools.append(school_means(state, state.active & state.has_classroom, lay.n_schools).astype(np.float32))
+def run_indicators(engine: Engine) -> tuple[dict[str, Any], np.ndarray]:
+    """The indicators of an engine of one run and its school means, compiled.
+
+    The same keys (in :data:`INDICATORS` order), values to the last bit and types
+    (``int`` counts, ``float`` means) as :func:`simulator.indicators.compute_indicators`,
+    which stays the readable statement and the oracle (``tests/test_ensemble.py``); about
+    a fifth of the cost of its few dozen masked NumPy means at a workshop's size.
+    """
+    table, school_mean = _batch_indicators(engine)
+    row = {name: (int(table[name][0]) if table[name].dtype.kind in "iu" else float(table[name][0]))
+           for name in INDICATORS}
+    return row, school_mean
 
 
 class _History:
     """The monthly indicators of every run of an engine, gathered month by month.
 
-    One run alone is recorded as :meth:`EducationModel._collect` records it (a dict of
-    :func:`simulator.indicators.compute_indicators` a month); a batch as one array a
-    name and month over its runs (:func:`_batch_indicators`), cut into runs at the end.
+    One run alone is recorded as :meth:`EducationModel._collect` records it (a dict a
+    month, :func:`run_indicators`); a batch as one array a name and month over its runs
+    (:func:`_batch_indicators`), cut into runs at the end.
     """
 
     def __init__(self, engine: Engine):
@@ -269,7 +262,9 @@ class _History:
     def record(self) -> None:
         """Add this month."""
         if self.engine.n_runs == 1:
-            _collect(self.engine, 0, self.rows, self.schools)
+            row, school_mean = run_indicators(self.engine)
+            self.rows.append(row)
+            self.schools.append(school_mean)
             return
         table, school_mean = _batch_indicators(self.engine)
         self.columns.append(table)

@@ -203,4 +203,4 @@ def compute_indicators(
     school_mean = school_means(state, holders, n_schools)
     out["learning_school_sd"] = float(np.nanstd(school_mean)) if np.isfinite(school_mean).any() else 0.0
     out["students_engaged"] = int((holders & e).sum()) * students_per_classroom
-    return out
+    return {name: out[name] for name in INDICATORS}  # in the declared order

@@ -22,7 +22,8 @@ import numpy as np
 from ._compat import mesa_model_kwargs
 from .agents import AGENT_CLASSES, EducationAgent
 from .engine import Engine, build_run
-from .indicators import INDICATORS, compute_indicators, school_means
+from .ensemble import run_indicators
+from .indicators import INDICATORS, school_means
 from .layout import Layout
 from .network import SocialNetwork
 from .roles import Role
@@ -142,19 +143,12 @@ class EducationModel(mesa.Model):
     # -- indicators -----------------------------------------------------------------
 
     def indicators(self) -> dict[str, Any]:
-        """Indicators of the current state (see :data:`simulator.indicators.INDICATORS`)."""
-        sc = self.config
-        return compute_indicators(
-            self.state,
-            self.aggregates,
-            self.collectives,
-            self.levers,
-            month=self.month,
-            baseline_practice=sc.population.baseline_practice,
-            students_per_classroom=sc.system.students_per_classroom,
-            n_clusters=self.layout.n_clusters,
-            n_schools=self.layout.n_schools,
-        )
+        """Indicators of the current state (see :data:`simulator.indicators.INDICATORS`).
+
+        Compiled (:func:`simulator.ensemble.run_indicators`); the values and types are
+        those of :func:`simulator.indicators.compute_indicators`, to the last bit.
+        """
+        return run_indicators(self.engine)[0]
 
     def learning_by_school(self) -> np.ndarray:
         """Mean learning of each school's active classrooms (NaN where none)."""
@@ -162,9 +156,9 @@ class EducationModel(mesa.Model):
         return school_means(state, state.active & state.has_classroom, self.layout.n_schools)
 
     def _collect(self) -> None:
-        self._current = self.indicators()
+        self._current, school_mean = run_indicators(self.engine)
         self.datacollector.collect(self)
-        self.school_learning.append(self.learning_by_school().astype(np.float32))
+        self.school_learning.append(school_mean)
 
     def role_counts(self) -> dict[str, int]:
         """Active agents by role."""

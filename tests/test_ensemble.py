@@ -178,3 +178,48 @@ def test_a_run_that_raises_in_a_batch_is_named(tmp_path) -> None:
 
 def test_scenarios_dir_exists() -> None:
     assert (ROOT / "scenarios" / "comprehensive.yaml").is_file()
+
+
+def _same_row(got: dict, want: dict) -> list[str]:
+    """Indicator names whose value or type differs (floats compared as bytes)."""
+    bad = [] if list(got) == list(want) else ["(key order)"]
+    for name, value in want.items():
+        other = got.get(name)
+        kind = float if isinstance(value, float) else int  # np.float64 is a float
+        if not isinstance(other, kind) or isinstance(other, bool):
+            bad.append(f"{name}: {type(other).__name__} against {type(value).__name__}")
+        elif kind is float and np.float64(value).tobytes() != np.float64(other).tobytes():
+            bad.append(f"{name}: {other!r} against {value!r}")
+        elif kind is int and value != other:
+            bad.append(f"{name}: {other!r} against {value!r}")
+    return bad
+
+
+@pytest.mark.parametrize("name, overrides", [
+    ("comprehensive.yaml", {"dynamics.teacher_turnover": 0.3}),
+    ("telangana_collectives.yaml", {}),
+    ("london.yaml", {}),
+    ("baseline.yaml", {}),
+    ("convene.yaml", {"convene.collectives.mode": "imposed"}),
+])
+def test_compiled_indicators_equal_compute_indicators(name, overrides) -> None:
+    """A single run's compiled indicators (``run_indicators``) are ``compute_indicators``' every month.
+
+    ``compute_indicators`` is the NumPy statement of every indicator; the model and the
+    ensemble's runs alone record the compiled form, so this is what ties them to it:
+    same keys in the same order, same types, same bits.
+    """
+    from simulator.indicators import compute_indicators
+    from simulator.model import EducationModel
+
+    sc = tiny(name, **overrides)
+    model = EducationModel(sc, seed=5, agents=False, collect=False)
+    for month in range(40):
+        want = compute_indicators(
+            model.state, model.aggregates, model.collectives, model.levers, month=model.month,
+            baseline_practice=sc.population.baseline_practice,
+            students_per_classroom=sc.system.students_per_classroom,
+            n_clusters=model.layout.n_clusters, n_schools=model.layout.n_schools,
+        )
+        assert not _same_row(model.indicators(), want), (month, _same_row(model.indicators(), want))
+        model.step()

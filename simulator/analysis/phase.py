@@ -113,6 +113,7 @@ def phase_diagram(
             "ci_low": float("nan"),
             "ci_high": float("nan"),
             "interval_kind": "none",
+            "interval_reason": "",
             "near_edge": None,
             "verdict": "too few x values",
             "reason": f"only {sub[x].nunique()} value(s) of the first lever were run here (need 3)",
@@ -134,6 +135,7 @@ def phase_diagram(
                         ci_low=est.ci_low,
                         ci_high=est.ci_high,
                         interval_kind=est.interval_kind,
+                        interval_reason=est.interval_reason,
                         near_edge=est.near_edge,
                     )
         line.append(row)
