@@ -221,5 +221,6 @@ def test_compiled_indicators_equal_compute_indicators(name, overrides) -> None:
             students_per_classroom=sc.system.students_per_classroom,
             n_clusters=model.layout.n_clusters, n_schools=model.layout.n_schools,
         )
-        assert not _same_row(model.indicators(), want), (month, _same_row(model.indicators(), want))
+        differences = _same_row(model.indicators(), want)
+        assert not differences, (month, differences)
         model.step()
