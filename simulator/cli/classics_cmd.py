@@ -18,8 +18,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..validation.suite import SCRIPTS, run_all
-
 __all__ = ["register", "validate_classics"]
 
 console = Console()
@@ -54,6 +52,10 @@ def validate_classics(
     ] = 1,
 ) -> None:
     """Rerun the classic tipping-point results and compare them with the papers."""
+    # imported here: the validations bring matplotlib and pandas, which every other
+    # command (and ``clsim --help``) would otherwise wait for
+    from ..validation.suite import SCRIPTS, run_all
+
     if only:
         unknown = sorted(set(only) - set(SCRIPTS))
         if unknown:
