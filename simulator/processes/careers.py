@@ -21,13 +21,39 @@ from ..roles import AlumniTrack, Role
 from ..scenario.schema import Population, Recruit
 from ..state import State
 
-__all__ = ["advance_careers"]
+__all__ = ["advance_careers", "advance_careers_numpy"]
 
 
 def advance_careers(
     state: State, month: int, recruit: Recruit, pop: Population, uniform: np.ndarray
 ) -> tuple[np.ndarray, bool]:
-    """Advance careers by one month in place.
+    """Advance careers by one month in place, in one compiled pass over the agents.
+
+    The arithmetic of :func:`advance_careers_numpy` (the readable form, tested against
+    this one bit for bit), in :func:`simulator.processes.kernels_small.careers`.
+
+    Returns:
+        The indices of agents whose status changed (arrivals, then graduations, then
+        departures, each in agent order), and whether any fellow graduated.
+    """
+    from . import kernels_small
+
+    n = state.n_agents
+    arriving, graduating, leaving = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
+    n_arriving, n_graduating, n_leaving = kernels_small.careers(
+        state.recruit_month, int(month), state.role, state.track, state.tenure, state.active, state.engaged,
+        state.reach, state.has_classroom, uniform, int(recruit.fellowship_months),
+        1.0 - recruit.retention ** (1.0 / 12.0), float(pop.reach_alumni_direct), float(pop.reach_alumni_enabler),
+        float(pop.reach_alumni_policy), arriving, graduating, leaving,
+    )
+    changed = np.concatenate([arriving[:n_arriving], graduating[:n_graduating], leaving[:n_leaving]])
+    return changed, n_graduating > 0
+
+
+def advance_careers_numpy(
+    state: State, month: int, recruit: Recruit, pop: Population, uniform: np.ndarray
+) -> tuple[np.ndarray, bool]:
+    """Advance careers by one month in place, with NumPy passes.
 
     Returns:
         The indices of agents whose status changed, and whether any fellow graduated

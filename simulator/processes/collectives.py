@@ -324,69 +324,20 @@ def _update(
     cluster_district: NDArray[np.int64], u_cluster: FloatArray, compiled: bool,
 ) -> Collectives:
     n_c = state.n_clusters
-    on = state.collective_on.copy()
-    origin = state.collective_origin.copy()
     if compiled:
         share, exposed = _cluster_sums(state, agg, mech.collectives_spread)
     else:
         share = cluster_engaged_share(state)
         exposed = exposure(state, agg) if mech.collectives_spread else None
     support = state.support[cluster_district] if mech.institutional_support else np.zeros(n_c)
-    half_quorum = 0.5 * dyn.collective_quorum
-
     covered = levers.collective_clusters if levers.collective_clusters.size else np.zeros(n_c, dtype=bool)
-    was_programme = on & (origin == CollectiveOrigin.PROGRAMME)
-
-    # the programme ends (or never ran) here: carry on as self-organised, or stop
-    ended = was_programme & ~covered
-    carry = ended & (share >= half_quorum)
-    origin[carry] = CollectiveOrigin.SELF
-    on[ended & ~carry] = False
-    origin[ended & ~carry] = CollectiveOrigin.NONE
-
-    # fading of self-organised and mandated collectives
-    fade_p = dyn.collective_fade_rate * (1.0 - support)
-    weak_self = on & (origin == CollectiveOrigin.SELF) & (share < half_quorum) & ~ended
-    mandated = on & (origin == CollectiveOrigin.MANDATED)
-    fades = (weak_self | mandated) & (u_cluster < fade_p) & ~covered
-    on[fades] = False
-    origin[fades] = CollectiveOrigin.NONE
-
-    # formation by example, and mandates by administrations
-    idle = ~on & ~covered & ~state.collective_on
-    if mech.collectives_spread:
-        p_form = (
-            dyn.collective_formation_rate * exposed
-            * np.minimum(1.0, share / max(dyn.collective_quorum, 1e-9))
-        )
-    else:
-        p_form = np.zeros(n_c)
-    p_mandate = dyn.mandate_rate * support
-    forms = idle & (u_cluster < p_form)
-    mandates = idle & ~forms & (u_cluster < p_form + p_mandate)
-    new = forms | mandates
-    on[forms] = True
-    origin[forms] = CollectiveOrigin.SELF
-    on[mandates] = True
-    origin[mandates] = CollectiveOrigin.MANDATED
-
-    # the programme's clusters
-    on[covered] = True
-    started_programme = covered & (origin != CollectiveOrigin.PROGRAMME)
-    origin[covered] = CollectiveOrigin.PROGRAMME
-
-    ownership = state.ownership.copy()
-    ownership[new | (started_programme & ~state.collective_on)] = share[new | (started_programme & ~state.collective_on)]
-    target = np.where(origin == CollectiveOrigin.MANDATED, share, 1.0)
     imposed = np.asarray(levers.collective_mode) == "imposed"  # per cluster in an ensemble
-    if imposed.any():
-        target = np.where(imposed & (origin == CollectiveOrigin.PROGRAMME), 0.0, target)
-    ownership = np.where(on, ownership + dyn.ownership_rate * (target - ownership), ownership)
-
+    if imposed.ndim == 0:
+        imposed = np.full(n_c, bool(imposed))
+    transitions = _transitions_compiled if compiled else collective_transitions_numpy
+    on, ownership = transitions(state, share, exposed, support, covered, imposed, u_cluster, dyn,
+                                mech.collectives_spread)
     own_eff = np.ones(n_c) if not mech.ownership else ownership
-    state.collective_on = on
-    state.collective_origin = origin.astype(np.int8)
-    state.ownership = np.clip(ownership, 0.0, 1.0)
     # the engaged shares and the exposure are those computed above: this process changes
     # neither who is engaged nor the aggregates
     core = dyn.collective_core if mech.reinforcement else 0.0
@@ -411,6 +362,94 @@ def _update(
         view.maturity = np.where(view.member, state.maturity[np.maximum(state.cluster, 0)], 0.0)
     view.cluster_quality = cluster_quality(state, mech)
     return view
+
+
+def collective_transitions_numpy(
+    state: State, share: FloatArray, exposed: FloatArray | None, support: FloatArray, covered: NDArray[np.bool_],
+    imposed: NDArray[np.bool_], u_cluster: FloatArray, dyn: Dynamics, spread: bool,
+) -> tuple[NDArray[np.bool_], FloatArray]:
+    """The month's transitions of every cluster's collective, in place; NumPy passes.
+
+    The programme ends, collectives fade, form by example or by mandate, the programme's
+    clusters get theirs, and ownership moves toward its target. Sets ``collective_on``,
+    ``collective_origin`` and ``ownership`` (clipped); returns who meets and the ownership
+    before clipping (this month's functioning uses it).
+    """
+    n_c = state.n_clusters
+    on = state.collective_on.copy()
+    origin = state.collective_origin.copy()
+    half_quorum = 0.5 * dyn.collective_quorum
+    was_programme = on & (origin == CollectiveOrigin.PROGRAMME)
+
+    # the programme ends (or never ran) here: carry on as self-organised, or stop
+    ended = was_programme & ~covered
+    carry = ended & (share >= half_quorum)
+    origin[carry] = CollectiveOrigin.SELF
+    on[ended & ~carry] = False
+    origin[ended & ~carry] = CollectiveOrigin.NONE
+
+    # fading of self-organised and mandated collectives
+    fade_p = dyn.collective_fade_rate * (1.0 - support)
+    weak_self = on & (origin == CollectiveOrigin.SELF) & (share < half_quorum) & ~ended
+    mandated = on & (origin == CollectiveOrigin.MANDATED)
+    fades = (weak_self | mandated) & (u_cluster < fade_p) & ~covered
+    on[fades] = False
+    origin[fades] = CollectiveOrigin.NONE
+
+    # formation by example, and mandates by administrations
+    idle = ~on & ~covered & ~state.collective_on
+    if spread:
+        p_form = (
+            dyn.collective_formation_rate * exposed
+            * np.minimum(1.0, share / max(dyn.collective_quorum, 1e-9))
+        )
+    else:
+        p_form = np.zeros(n_c)
+    p_mandate = dyn.mandate_rate * support
+    forms = idle & (u_cluster < p_form)
+    mandates = idle & ~forms & (u_cluster < p_form + p_mandate)
+    new = forms | mandates
+    on[forms] = True
+    origin[forms] = CollectiveOrigin.SELF
+    on[mandates] = True
+    origin[mandates] = CollectiveOrigin.MANDATED
+
+    # the programme's clusters
+    on[covered] = True
+    started_programme = covered & (origin != CollectiveOrigin.PROGRAMME)
+    origin[covered] = CollectiveOrigin.PROGRAMME
+
+    ownership = state.ownership.copy()
+    ownership[new | (started_programme & ~state.collective_on)] = share[new | (started_programme & ~state.collective_on)]
+    target = np.where(origin == CollectiveOrigin.MANDATED, share, 1.0)
+    if imposed.any():
+        target = np.where(imposed & (origin == CollectiveOrigin.PROGRAMME), 0.0, target)
+    ownership = np.where(on, ownership + dyn.ownership_rate * (target - ownership), ownership)
+
+    state.collective_on = on
+    state.collective_origin = origin.astype(np.int8)
+    state.ownership = np.clip(ownership, 0.0, 1.0)
+    return on, ownership
+
+
+def _transitions_compiled(
+    state: State, share: FloatArray, exposed: FloatArray | None, support: FloatArray, covered: NDArray[np.bool_],
+    imposed: NDArray[np.bool_], u_cluster: FloatArray, dyn: Dynamics, spread: bool,
+) -> tuple[NDArray[np.bool_], FloatArray]:
+    """:func:`collective_transitions_numpy` in one compiled pass over the clusters."""
+    from . import kernels_small
+
+    n_c = state.n_clusters
+    on, origin = np.empty(n_c, dtype=bool), np.empty(n_c, dtype=np.int8)
+    ownership, clipped = np.empty(n_c), np.empty(n_c)
+    kernels_small.collective_transitions(
+        state.collective_on, state.collective_origin, state.ownership, share,
+        exposed if spread else np.zeros(1), bool(spread), support, covered, imposed, u_cluster,
+        float(dyn.collective_quorum), float(dyn.collective_fade_rate), float(dyn.collective_formation_rate),
+        float(dyn.mandate_rate), float(dyn.ownership_rate), on, origin, ownership, clipped,
+    )
+    state.collective_on, state.collective_origin, state.ownership = on, origin, clipped
+    return on, ownership
 
 
 def _cluster_leadership(state: State, view: Collectives) -> FloatArray:

@@ -25,7 +25,7 @@ from ..scenario.schema import Dynamics
 from ..state import State
 from .practice import practice_reach
 
-__all__ = ["apply_development", "apply_development_numpy", "schools_with_fellows"]
+__all__ = ["apply_development", "apply_development_numpy", "schools_with_fellows", "host_mask", "host_mask_numpy"]
 
 
 def schools_with_fellows(state: State, n_schools: int) -> NDArray[np.bool_]:
@@ -41,7 +41,16 @@ def _assign(out: NDArray[np.float64], mask: NDArray[np.bool_], value: float | ND
     out[mask] = value[mask] if np.ndim(value) else value
 
 
-def _host_mask(state: State, n_schools: int) -> NDArray[np.bool_]:
+def host_mask(state: State, n_schools: int) -> NDArray[np.bool_]:
+    """Agents of schools where fellows work, in two compiled passes (:func:`host_mask_numpy`'s rule)."""
+    from . import kernels_small
+
+    out = np.empty(state.n_agents, dtype=bool)
+    kernels_small.host_mask(state.active, state.role, state.track, state.school, int(n_schools), out)
+    return out
+
+
+def host_mask_numpy(state: State, n_schools: int) -> NDArray[np.bool_]:
     """Agents of schools where fellows work."""
     hosts = schools_with_fellows(state, n_schools)
     in_host = np.zeros(state.n_agents, dtype=bool)
@@ -61,7 +70,7 @@ def apply_development(state: State, levers: Levers, dyn: Dynamics, n_schools: in
     n = state.n_agents
     use_host = bool(np.any(levers.teacher_coaching) or np.any(levers.principal_development)
                     or np.any(levers.parent_development))
-    in_host = _host_mask(state, n_schools) if use_host else np.zeros(1, dtype=bool)
+    in_host = host_mask(state, n_schools) if use_host else np.zeros(1, dtype=bool)
     intensity = np.empty(n)
     coached = kernels.coaching_intensity(
         state.role, state.active, in_host, use_host, kernels.rate_rows(levers, kernels.COACHING_LEVERS, n), intensity
@@ -85,7 +94,7 @@ def apply_development_numpy(
     _assign(intensity, role == Role.FELLOW, levers.fellow_coaching)
     _assign(intensity, role == Role.ALUMNUS, levers.alumni_leadership)
     if np.any(levers.teacher_coaching) or np.any(levers.principal_development) or np.any(levers.parent_development):
-        in_host = _host_mask(state, n_schools)
+        in_host = host_mask_numpy(state, n_schools)
         _assign(intensity, in_host & (role == Role.TEACHER), levers.teacher_coaching)
         _assign(intensity, in_host & (role == Role.PRINCIPAL), levers.principal_development)
         _assign(intensity, in_host & (role == Role.PARENT), levers.parent_development)

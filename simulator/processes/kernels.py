@@ -183,7 +183,10 @@ def rate_rows(dyn, names: tuple[str, ...], n: int) -> np.ndarray:
     ``(k, 1)`` when each rate is one number; ``(k, n)`` when any is one value an agent (an
     ensemble of runs whose rates differ).
     """
-    values = [np.asarray(getattr(dyn, name), dtype=np.float64) for name in names]
+    values = [getattr(dyn, name) for name in names]
+    if all(isinstance(v, (float, int)) for v in values):  # the usual case, a few times a month: no arrays
+        return np.array(values, dtype=np.float64).reshape(-1, 1)
+    values = [np.asarray(v, dtype=np.float64) for v in values]
     if all(v.ndim == 0 for v in values):
         return np.array([[float(v)] for v in values])
     return np.stack([np.broadcast_to(v, (n,)) for v in values])

@@ -24,7 +24,7 @@ from ..levers import Levers
 from ..scenario.schema import Dynamics, Population
 from ..state import State
 
-__all__ = ["update_learning", "learning_target"]
+__all__ = ["update_learning", "update_learning_numpy", "learning_target"]
 
 
 def learning_target(practice: np.ndarray, potential: np.ndarray, resources: float, pop: Population) -> np.ndarray:
@@ -36,7 +36,26 @@ def learning_target(practice: np.ndarray, potential: np.ndarray, resources: floa
 
 
 def update_learning(state: State, levers: Levers, pop: Population, dyn: Dynamics) -> None:
-    """Move learning toward its target in place."""
+    """Move learning toward its target in place, in one compiled pass.
+
+    The arithmetic of :func:`update_learning_numpy` (the readable form, tested against
+    this one bit for bit), in :func:`simulator.processes.kernels_small.learning`.
+    """
+    from . import kernels_small
+
+    out = np.empty(state.n_agents)
+    kernels_small.learning(
+        state.has_classroom, state.active, state.practice, state.potential, state.learning,
+        float(pop.baseline_practice), max(1e-9, 1.0 - pop.baseline_practice), float(pop.baseline_learning),
+        pop.learning_ceiling - pop.baseline_learning,
+        np.atleast_1d(np.asarray(levers.technical_resources, dtype=np.float64)),
+        np.atleast_1d(np.asarray(dyn.learning_lag_months, dtype=np.float64)), out,
+    )
+    state.learning = out
+
+
+def update_learning_numpy(state: State, levers: Levers, pop: Population, dyn: Dynamics) -> None:
+    """Move learning toward its target in place, with NumPy passes."""
     holders = state.has_classroom & state.active
     target = learning_target(state.practice, state.potential, levers.technical_resources, pop)
     new = state.learning + (target - state.learning) / dyn.learning_lag_months

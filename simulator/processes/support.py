@@ -31,7 +31,10 @@ from ..roles import AlumniTrack, OfficialLevel, Role
 from ..scenario.schema import Dynamics, Mechanisms
 from ..state import State
 
-__all__ = ["update_support", "official_engagement", "official_engagement_numpy", "support_of"]
+__all__ = [
+    "update_support", "update_support_numpy", "official_engagement", "official_engagement_numpy", "support_of",
+    "support_of_numpy",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -101,32 +104,83 @@ def support_of(state: State) -> FloatArray:
     state level: ``state_support`` holds one value a run and ``state.runs.agent`` says
     whose each agent is.
     """
+    from . import kernels_small
+
+    runs = _runs(state)
+    top = state.state_support[:1] if runs is None else state.state_support[runs.agent]
+    out = np.empty(state.n_agents)
+    kernels_small.support_of(state.district, state.support, top, out)
+    return out
+
+
+def support_of_numpy(state: State) -> FloatArray:
+    """:func:`support_of` with NumPy passes (the compiled one is tested against it)."""
     runs = _runs(state)
     top = state.state_support[0] if runs is None else state.state_support[runs.agent]
     return np.where(state.district >= 0, state.support[np.maximum(state.district, 0)], top)
 
 
 def update_support(state: State, dyn: Dynamics, mech: Mechanisms, has_state_level: bool) -> None:
-    """Move each district's and the state's support toward its officials' engagement, in place."""
+    """Move each district's and the state's support toward its officials' engagement, in place.
+
+    One run: two compiled passes (:func:`_update_support_compiled`), the arithmetic of
+    :func:`update_support_numpy`. An ensemble (one state level a run) keeps NumPy passes
+    over its districts: they are few, and the batch shares them.
+    """
     if not mech.institutional_support:
         return
-    eng = official_engagement(state)
     runs = _runs(state)
+    if runs is None:
+        _update_support_compiled(state, dyn, has_state_level)
+        return
+    eng = official_engagement(state)
     parts = [(eng["block"], eng["block_n"] > 0), (eng["district"], eng["district_n"] > 0)]
     if has_state_level:
-        top = np.full(state.support.size, state.state_support[0]) if runs is None else state.state_support[runs.district]
+        top = state.state_support[runs.district]
         parts.append((top, np.ones(state.support.size, bool)))
     num = sum(v * ok for v, ok in parts)
     den = sum(ok.astype(np.float64) for _, ok in parts)
     target = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
     state.support = np.clip(state.support + dyn.support_rate * (target - state.support), 0.0, 1.0)
-    if has_state_level and runs is None:
-        s = state.state_support[0]
-        state.state_support = np.clip(np.array([s + dyn.support_rate * (eng["state"][0] - s)]), 0.0, 1.0)
-    elif has_state_level:  # one state level a run: the same arithmetic, run by run
+    if has_state_level:  # one state level a run: the arithmetic of one run's, run by run
         st = state.active & (state.level == OfficialLevel.STATE)
         n_state = np.bincount(runs.agent[st], minlength=runs.n).astype(np.float64)
         engaged = np.bincount(runs.agent[st], weights=state.engaged[st].astype(np.float64), minlength=runs.n)
         share = np.where(n_state > 0, engaged / np.where(n_state > 0, n_state, 1.0), 0.0)
         s = state.state_support
         state.state_support = np.clip(s + dyn.support_rate * (share - s), 0.0, 1.0)
+
+
+def update_support_numpy(state: State, dyn: Dynamics, mech: Mechanisms, has_state_level: bool) -> None:
+    """:func:`update_support` of one run with NumPy passes (the compiled one is tested against it)."""
+    if not mech.institutional_support:
+        return
+    eng = official_engagement_numpy(state)
+    parts = [(eng["block"], eng["block_n"] > 0), (eng["district"], eng["district_n"] > 0)]
+    if has_state_level:
+        parts.append((np.full(state.support.size, state.state_support[0]), np.ones(state.support.size, bool)))
+    num = sum(v * ok for v, ok in parts)
+    den = sum(ok.astype(np.float64) for _, ok in parts)
+    target = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+    state.support = np.clip(state.support + dyn.support_rate * (target - state.support), 0.0, 1.0)
+    if has_state_level:
+        s = state.state_support[0]
+        state.state_support = np.clip(np.array([s + dyn.support_rate * (eng["state"][0] - s)]), 0.0, 1.0)
+
+
+def _update_support_compiled(state: State, dyn: Dynamics, has_state_level: bool) -> None:
+    """One run's :func:`update_support_numpy`: one compiled pass over the agents, one over the districts."""
+    from . import kernels, kernels_small
+
+    n_d = state.support.size
+    b_n, b_e, d_n, d_e = np.zeros(n_d), np.zeros(n_d), np.zeros(n_d), np.zeros(n_d)
+    n_state, e_state = kernels.official_counts(state.active, state.level, state.district, state.role, state.track,
+                                               state.engaged, b_n, b_e, d_n, d_e)
+    support = np.empty(n_d)
+    s = float(state.state_support[0])
+    kernels_small.district_support(b_n, b_e, d_n, d_e, state.support, s, bool(has_state_level),
+                                   float(dyn.support_rate), support)
+    state.support = support
+    if has_state_level:
+        share = e_state / n_state if n_state else 0.0
+        state.state_support = np.clip(np.array([s + dyn.support_rate * (share - s)]), 0.0, 1.0)

@@ -28,7 +28,7 @@ from ..roles import Role
 from ..scenario.schema import Dynamics, Population, Recruit
 from ..state import State
 
-__all__ = ["apply_turnover", "leavers", "monthly_leave_probability", "replace_people"]
+__all__ = ["apply_turnover", "leave_probability_by_role", "leavers", "leavers_numpy", "monthly_leave_probability", "replace_people"]
 
 
 def monthly_leave_probability(state: State, dyn: Dynamics) -> NDArray[np.float64]:
@@ -38,16 +38,30 @@ def monthly_leave_probability(state: State, dyn: Dynamics) -> NDArray[np.float64
     NumPy's power gives a value the same bits wherever it sits in an array
     (``tests/test_processes.py`` compares with the power taken slot by slot).
     """
+    return leave_probability_by_role(dyn)[state.role]
+
+
+def leave_probability_by_role(dyn: Dynamics) -> NDArray[np.float64]:
+    """A role's monthly chance that a holder leaves, indexed by role code (0 for fellows and alumni)."""
     annual = np.zeros(max(Role) + 1)
     annual[Role.TEACHER] = dyn.teacher_turnover
     annual[Role.PRINCIPAL] = dyn.principal_turnover
     annual[Role.OFFICIAL] = dyn.official_turnover
     annual[Role.PARENT] = dyn.parent_turnover
-    return (1.0 - (1.0 - annual) ** (1.0 / 12.0))[state.role]
+    return 1.0 - (1.0 - annual) ** (1.0 / 12.0)
 
 
 def leavers(state: State, dyn: Dynamics, uniform: NDArray[np.float64]) -> NDArray[np.int64]:
-    """The slots whose holder leaves this month (sorted)."""
+    """The slots whose holder leaves this month (sorted), in one compiled pass (:func:`leavers_numpy`'s rule)."""
+    from . import kernels_small
+
+    out = np.empty(state.n_agents, dtype=np.int64)
+    k = kernels_small.leavers(state.active, state.role, uniform, leave_probability_by_role(dyn), out)
+    return out[:k]
+
+
+def leavers_numpy(state: State, dyn: Dynamics, uniform: NDArray[np.float64]) -> NDArray[np.int64]:
+    """:func:`leavers` with NumPy passes."""
     return np.flatnonzero(state.active & (uniform < monthly_leave_probability(state, dyn)))
 
 
