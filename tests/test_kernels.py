@@ -238,9 +238,11 @@ def test_development_kernel_equals_numpy_bit_for_bit(seed, n, per_agent, coachin
 @settings(max_examples=150, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40), n_clusters=st.integers(1, 4),
        per_agent=st.booleans(), mode=st.sampled_from(["none", "teacher_led", "imposed"]),
-       spread=st.booleans(), ownership=st.booleans(), reinforcement=st.booleans(), support=st.booleans())
+       spread=st.booleans(), ownership=st.booleans(), reinforcement=st.booleans(), support=st.booleans(),
+       strong=st.booleans())
 def test_collectives_kernels_equal_numpy_bit_for_bit(seed, n, n_clusters, per_agent, mode, spread, ownership,
-                                                     reinforcement, support) -> None:
+                                                     reinforcement, support, strong) -> None:
+    """``strong``: formation, fading and mandates likely every month, so each transition is taken."""
     def state(rng: np.random.Generator):
         return make_state(
             n, n_clusters=n_clusters, n_districts=2,
@@ -266,8 +268,14 @@ def test_collectives_kernels_equal_numpy_bit_for_bit(seed, n, n_clusters, per_ag
                       institutional_support=support)
     district = rng.integers(0, 2, n_clusters)
     u = rng.random(n_clusters)
-    fast = update_collectives(a, agg, levers, Dynamics(), mech, district, u)
-    slow = update_collectives_numpy(b, agg, levers, Dynamics(), mech, district, u)
+    if strong:
+        dyn = Dynamics(collective_formation_rate=float(rng.uniform(0.5, 1.0)), collective_fade_rate=float(rng.random()),
+                       mandate_rate=float(rng.random()), ownership_rate=float(rng.random()),
+                       collective_quorum=float(rng.uniform(0.05, 1.0)))
+    else:
+        dyn = Dynamics()
+    fast = update_collectives(a, agg, levers, dyn, mech, district, u)
+    slow = update_collectives_numpy(b, agg, levers, dyn, mech, district, u)
     for name in ("collective_on", "collective_origin", "maturity", "ownership"):
         assert getattr(a, name).tobytes() == getattr(b, name).tobytes(), name
     for f in dataclasses.fields(Collectives):
