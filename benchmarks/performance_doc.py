@@ -106,10 +106,13 @@ def render(f: dict[str, Any]) -> str:
         "columns, one over the collective ties of members and one over the ties between clusters; compiled "
         "into one loop over the rows (`simulator/processes/kernels.py`, numba) they cost about three "
         "single products at 10,000 agents and at a million, where scipy's five-column product alone cost "
-        "five. The aggregates, beliefs, practice, coaching and the collectives' per-agent passes run as "
-        "such loops, each tested to give the same bits as its NumPy form (`tests/test_kernels.py`); the "
-        "rest of the month (careers, turnover, engagement, learning, inertia, support, the random draws) "
-        "is still whole-array NumPy passes, whose fixed cost a call dominates at 10,000 agents.",
+        "five. The aggregates, beliefs, practice, coaching, engagement and the collectives' per-agent "
+        "passes run as such loops (`kernels.py`), and so do the small processes: careers, turnover's "
+        "leavers, learning, inertia, each agent's support, the schools that host fellows, a run's "
+        "district support and the collectives' monthly transitions (`kernels_small.py`); each is tested "
+        "to give the same bits as its NumPy form (`tests/test_kernels.py`, `tests/test_kernels_small.py`). "
+        "What is left in NumPy is the generator's draws (the month's uniforms and the newcomers' "
+        "attributes) and a few sums over districts and clusters.",
         "* **A million agents.** A child process builds a 1,040,124-slot system "
         "(40 districts x 100 clusters x 17 schools, 2,000 fellows a year), steps it 120 months and reports "
         "its own peak resident memory.",
@@ -133,11 +136,14 @@ def render(f: dict[str, Any]) -> str:
         "",
         "* **A month at 10,000 agents.** The aggregates' compiled loop alone costs several single "
         "products (the five sums over `W`, and the members' collective ties, which hold about half as "
-        "many entries as `W`), and the rest of the month is still about fifteen calls (careers, "
-        "turnover and its newcomer draws, learning, inertia, support, the month's random draws, the "
-        "weight rebuilds) whose fixed cost outweighs their work at this size. Twelve products would take "
-        "the whole month in two or three compiled calls, the generator's draws included, in each run's "
-        "order.",
+        "many entries as `W`); the per-agent passes of beliefs, practice, engagement and coaching cost "
+        "about as much again, mostly arithmetic (timed on inputs already in cache, they are as slow), "
+        "and the generator's draws (two uniforms an agent, the newcomers' attributes) about one more. "
+        "Compiling the small processes (this round) took the month from 17.8-19.9 to 13.5-15.3 products (three "
+        "rounds each on this machine, side by side with the commit before). Fusing the per-agent passes into "
+        "one loop would save their re-reads and calls only; calling one per-agent function that takes "
+        "the arrays from a loop made the beliefs' pass ten times slower under numba (tried and "
+        "reverted), so a fused loop needs the loop bodies rewritten on scalars.",
         "* **Batches against single runs.** A batch now does its work in as many calls as one run: "
         "the aggregates go block by block (each run's speaker columns gathered while still in cache), "
         "the tie matrices reach the loops with unsigned positions, the indicators of every run are one "
