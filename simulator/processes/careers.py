@@ -43,7 +43,7 @@ def advance_careers(
     n_arriving, n_graduating, n_leaving = kernels_small.careers(
         state.recruit_month, int(month), state.role, state.track, state.tenure, state.active, state.engaged,
         state.reach, state.has_classroom, uniform, int(recruit.fellowship_months),
-        1.0 - recruit.retention ** (1.0 / 12.0), float(pop.reach_alumni_direct), float(pop.reach_alumni_enabler),
+        _monthly_leave(recruit), float(pop.reach_alumni_direct), float(pop.reach_alumni_enabler),
         float(pop.reach_alumni_policy), arriving, graduating, leaving,
     )
     changed = np.concatenate([arriving[:n_arriving], graduating[:n_graduating], leaving[:n_leaving]])
@@ -80,10 +80,14 @@ def advance_careers_numpy(
         leaving_class = graduating & (state.track != AlumniTrack.DIRECT)
         state.has_classroom[leaving_class] = False
         changed.append(np.flatnonzero(graduating))
-    monthly_leave = 1.0 - recruit.retention ** (1.0 / 12.0)
-    leaving = career & (uniform < monthly_leave)
+    leaving = career & (uniform < _monthly_leave(recruit))
     if leaving.any():
         state.active[leaving] = False
         state.engaged[leaving] = False
         changed.append(np.flatnonzero(leaving))
     return (np.concatenate(changed) if changed else np.zeros(0, dtype=np.int64)), graduated
+
+
+def _monthly_leave(recruit: Recruit) -> float:
+    """A fellow's or alumnus's monthly chance of leaving: ``1 - retention ** (1/12)``."""
+    return 1.0 - recruit.retention ** (1.0 / 12.0)

@@ -34,6 +34,7 @@ _DIRECT, _ENABLER, _POLICY = int(AlumniTrack.DIRECT), int(AlumniTrack.ENABLER), 
 
 @njit(cache=True, nogil=True)
 def _clip01(x):
+    """``kernels._clip01``, kept here: numba's cache of this file would not see a change to that one."""
     return min(max(x, 0.0), 1.0)
 
 
@@ -220,19 +221,21 @@ def district_support(block_n, block_engaged, district_n, district_engaged, suppo
 
     From the counts of :func:`simulator.processes.kernels.official_counts`: the mean of the
     levels that have people in them (block, district, and the state's ``state_support`` when
-    there is a state level), added in the NumPy form's order, then one relaxation step.
+    there is a state level), added in the NumPy form's order, then one relaxation step. The
+    NumPy form also adds ``+0.0`` for each empty level, which leaves a sum that starts at
+    ``+0.0`` unchanged.
     """
     for d in range(support.size):
         num = 0.0
         den = 0.0
-        with_block = block_n[d] > 0
-        num = num + (block_engaged[d] / block_n[d] if with_block else 0.0) * (1.0 if with_block else 0.0)
-        den = den + (1.0 if with_block else 0.0)
-        with_district = district_n[d] > 0
-        num = num + (district_engaged[d] / district_n[d] if with_district else 0.0) * (1.0 if with_district else 0.0)
-        den = den + (1.0 if with_district else 0.0)
+        if block_n[d] > 0:
+            num += block_engaged[d] / block_n[d]
+            den += 1.0
+        if district_n[d] > 0:
+            num += district_engaged[d] / district_n[d]
+            den += 1.0
         if has_state_level:
-            num = num + state_support * 1.0
-            den = den + 1.0
+            num += state_support
+            den += 1.0
         target = num / den if den > 0 else 0.0
         out[d] = _clip01(support[d] + rate * (target - support[d]))

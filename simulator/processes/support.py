@@ -53,12 +53,7 @@ def official_engagement(state: State) -> dict[str, FloatArray]:
     One compiled pass over the agents (:func:`simulator.processes.kernels.official_counts`);
     :func:`official_engagement_numpy` is the NumPy form it is tested against.
     """
-    from . import kernels
-
-    n_d = state.support.size
-    b_n, b_e, d_n, d_e = np.zeros(n_d), np.zeros(n_d), np.zeros(n_d), np.zeros(n_d)
-    n_state, e_state = kernels.official_counts(state.active, state.level, state.district, state.role, state.track,
-                                               state.engaged, b_n, b_e, d_n, d_e)
+    b_n, b_e, d_n, d_e, n_state, e_state = _official_counts(state)
     return {
         "block": np.where(b_n > 0, b_e / np.where(b_n > 0, b_n, 1.0), 0.0),
         "block_n": b_n,
@@ -67,6 +62,17 @@ def official_engagement(state: State) -> dict[str, FloatArray]:
         "state": np.array([e_state / n_state if n_state else 0.0]),
         "state_n": np.array([n_state]),
     }
+
+
+def _official_counts(state: State) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, float, float]:
+    """Per district, block officials and district-level people and how many are engaged; the state's two counts."""
+    from . import kernels
+
+    n_d = state.support.size
+    b_n, b_e, d_n, d_e = np.zeros(n_d), np.zeros(n_d), np.zeros(n_d), np.zeros(n_d)
+    n_state, e_state = kernels.official_counts(state.active, state.level, state.district, state.role, state.track,
+                                               state.engaged, b_n, b_e, d_n, d_e)
+    return b_n, b_e, d_n, d_e, n_state, e_state
 
 
 def official_engagement_numpy(state: State) -> dict[str, FloatArray]:
@@ -133,15 +139,8 @@ def update_support(state: State, dyn: Dynamics, mech: Mechanisms, has_state_leve
     if runs is None:
         _update_support_compiled(state, dyn, has_state_level)
         return
-    eng = official_engagement(state)
-    parts = [(eng["block"], eng["block_n"] > 0), (eng["district"], eng["district_n"] > 0)]
-    if has_state_level:
-        top = state.state_support[runs.district]
-        parts.append((top, np.ones(state.support.size, bool)))
-    num = sum(v * ok for v, ok in parts)
-    den = sum(ok.astype(np.float64) for _, ok in parts)
-    target = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
-    state.support = np.clip(state.support + dyn.support_rate * (target - state.support), 0.0, 1.0)
+    _relax_districts(state, official_engagement(state), state.state_support[runs.district] if has_state_level else None,
+                     dyn.support_rate)
     if has_state_level:  # one state level a run: the arithmetic of one run's, run by run
         st = state.active & (state.level == OfficialLevel.STATE)
         n_state = np.bincount(runs.agent[st], minlength=runs.n).astype(np.float64)
@@ -156,27 +155,30 @@ def update_support_numpy(state: State, dyn: Dynamics, mech: Mechanisms, has_stat
     if not mech.institutional_support:
         return
     eng = official_engagement_numpy(state)
-    parts = [(eng["block"], eng["block_n"] > 0), (eng["district"], eng["district_n"] > 0)]
-    if has_state_level:
-        parts.append((np.full(state.support.size, state.state_support[0]), np.ones(state.support.size, bool)))
-    num = sum(v * ok for v, ok in parts)
-    den = sum(ok.astype(np.float64) for _, ok in parts)
-    target = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
-    state.support = np.clip(state.support + dyn.support_rate * (target - state.support), 0.0, 1.0)
+    _relax_districts(state, eng, np.full(state.support.size, state.state_support[0]) if has_state_level else None,
+                     dyn.support_rate)
     if has_state_level:
         s = state.state_support[0]
         state.state_support = np.clip(np.array([s + dyn.support_rate * (eng["state"][0] - s)]), 0.0, 1.0)
 
 
+def _relax_districts(state: State, eng: dict[str, FloatArray], top: FloatArray | None, rate: float) -> None:
+    """Each district's support one step toward the mean of its levels that have people (``top``: the state's)."""
+    parts = [(eng["block"], eng["block_n"] > 0), (eng["district"], eng["district_n"] > 0)]
+    if top is not None:
+        parts.append((top, np.ones(state.support.size, bool)))
+    num = sum(v * ok for v, ok in parts)
+    den = sum(ok.astype(np.float64) for _, ok in parts)
+    target = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+    state.support = np.clip(state.support + rate * (target - state.support), 0.0, 1.0)
+
+
 def _update_support_compiled(state: State, dyn: Dynamics, has_state_level: bool) -> None:
     """One run's :func:`update_support_numpy`: one compiled pass over the agents, one over the districts."""
-    from . import kernels, kernels_small
+    from . import kernels_small
 
-    n_d = state.support.size
-    b_n, b_e, d_n, d_e = np.zeros(n_d), np.zeros(n_d), np.zeros(n_d), np.zeros(n_d)
-    n_state, e_state = kernels.official_counts(state.active, state.level, state.district, state.role, state.track,
-                                               state.engaged, b_n, b_e, d_n, d_e)
-    support = np.empty(n_d)
+    b_n, b_e, d_n, d_e, n_state, e_state = _official_counts(state)
+    support = np.empty(b_n.size)
     s = float(state.state_support[0])
     kernels_small.district_support(b_n, b_e, d_n, d_e, state.support, s, bool(has_state_level),
                                    float(dyn.support_rate), support)
