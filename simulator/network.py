@@ -55,6 +55,7 @@ from numpy.typing import NDArray
 from .layout import Layout
 from .roles import ROLE_NAMES, AlumniTrack
 from .scenario import Scenario
+from .sparse_codes import attach_codes, code_dtype, codes_of
 
 __all__ = ["Layer", "SocialNetwork", "build_network"]
 
@@ -374,11 +375,23 @@ class SocialNetwork:
         ``excluded`` is :func:`simulator.processes.ties.layer_exclusions`: an entry keeps its
         layer's gate unless its layer is excluded at either end, where it is 0 (the
         ``gate * m[layer, row] * m[layer, col]`` of the module docstring, with 0/1 ``m``).
+
+        The matrix carries its values as codes into a table of the gates and 0
+        (:mod:`simulator.sparse_codes`): code ``layer`` for a run's gate of ``layer``, code
+        ``L`` for 0, offset by ``run * (L + 1)`` in an ensemble with gates by run.
         """
-        data = gates[self.layer] if gates.ndim == 1 else gates[self.entry_run, self.layer]
+        n_layers = gates.shape[-1]
+        zero = np.zeros(1) if gates.ndim == 1 else np.zeros((gates.shape[0], 1))
+        table = np.ascontiguousarray(np.hstack([gates, zero]), dtype=np.float64).ravel()
+        dtype = code_dtype(table.size)
+        codes = self.layer.astype(dtype)
         if excluded.any():
-            data[((excluded[self.row] | excluded[self.indices]) & self._bits()) != 0] = 0.0
-        return sp.csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
+            codes[((excluded[self.row] | excluded[self.indices]) & self._bits()) != 0] = n_layers
+        if gates.ndim == 2:
+            codes += (self.entry_run * (n_layers + 1)).astype(dtype)
+        W = sp.csr_matrix((table[codes], self.indices, self.indptr), shape=(self.n, self.n))
+        attach_codes(W, codes, table)
+        return W
 
     def _bits(self) -> NDArray[np.uint16]:
         """Each stored entry's layer as a bit (``1 << layer``), found once."""
@@ -400,7 +413,10 @@ class SocialNetwork:
             np.cumsum(np.bincount(self.row[keep], minlength=self.n), out=indptr[1:])
             self._cross = (np.flatnonzero(keep), indptr.astype(self.indptr.dtype))
         pos, indptr = self._cross
-        return sp.csr_matrix((W.data[pos], self.indices[pos], indptr), shape=(self.n, self.n))
+        cross = sp.csr_matrix((W.data[pos], self.indices[pos], indptr), shape=(self.n, self.n))
+        codes, table = codes_of(W)
+        attach_codes(cross, codes[pos], table)
+        return cross
 
     def to_networkx(self, active: NDArray[np.bool_] | None = None) -> nx.Graph:
         """A networkx graph for analysis and drawing.

@@ -100,13 +100,14 @@ def learning(has_classroom, active, practice, potential, learning_now, baseline_
     """
     per_agent_resources = resources.size > 1
     per_agent_lag = lag.size > 1
+    shared_resources, shared_lag = resources[0], lag[0]
     for i in range(active.size):
         now = learning_now[i]
         if has_classroom[i] and active[i]:
             shift = (practice[i] - baseline_practice) / practice_span
-            extra = resources[i if per_agent_resources else 0]
+            extra = resources[i] if per_agent_resources else shared_resources
             target = _clip01(potential[i] * (baseline_learning + learning_span * (shift + extra)))
-            out[i] = _clip01(now + (target - now) / lag[i if per_agent_lag else 0])
+            out[i] = _clip01(now + (target - now) / (lag[i] if per_agent_lag else shared_lag))
         else:
             out[i] = _clip01(now)
 
@@ -119,11 +120,12 @@ def inertia(has_classroom, active, engaged, practice, support, rate, baseline_pr
     """
     per_agent_support = support.size > 1
     per_agent_rate = rate.size > 1
+    shared_support, shared_rate = support[0], rate[0]
     for i in range(active.size):
         p = practice[i]
         if has_classroom[i]:
-            pull = (rate[i if per_agent_rate else 0] * (1.0 - (1.0 if engaged[i] else 0.0))
-                    * (1.0 - support[i if per_agent_support else 0]) * (1.0 if active[i] else 0.0))
+            pull = ((rate[i] if per_agent_rate else shared_rate) * (1.0 - (1.0 if engaged[i] else 0.0))
+                    * (1.0 - (support[i] if per_agent_support else shared_support)) * (1.0 if active[i] else 0.0))
             out[i] = p - pull * (p - baseline_practice)
         else:
             out[i] = p
@@ -133,9 +135,10 @@ def inertia(has_classroom, active, engaged, practice, support, rate, baseline_pr
 def support_of(district, support, top, out):
     """Each agent's district support, or ``top`` (one value or one an agent) outside a district."""
     per_agent_top = top.size > 1
+    shared_top = top[0]
     for i in range(district.size):
         d = district[i]
-        out[i] = support[d] if d >= 0 else top[i if per_agent_top else 0]
+        out[i] = support[d] if d >= 0 else (top[i] if per_agent_top else shared_top)
 
 
 @njit(cache=True, nogil=True)

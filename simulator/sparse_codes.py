@@ -1,0 +1,57 @@
+"""A tie matrix's values as small codes into a table of the few values it holds.
+
+A gated weight matrix ``W`` holds one value a layer and run (the layer's gate) or 0 (a
+layer excluded at either end; ``simulator.network``), so its 155,000 values at 10,000
+agents are 7 distinct numbers. The aggregates' row loop (``simulator.processes.kernels``)
+reads each stored entry's column and value once a month; read as a one- or two-byte code
+into that table, a tie costs 5 bytes of memory traffic instead of 12, and the value read
+is the same float, so every sum is the same to the last bit.
+
+The network attaches the codes when it builds ``W`` (it knows each entry's layer, so no
+search is needed); any other matrix (the collective ties, a test's matrix) gets them from
+``np.unique`` once and keeps them while it holds the same value array. They are kept on
+the matrix object, as the kernels' unsigned index copies are
+(``simulator.processes.aggregate._csr_arrays``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+__all__ = ["code_dtype", "attach_codes", "codes_of"]
+
+_ATTR = "_clsim_codes"
+
+
+def code_dtype(table_size: int) -> type[np.unsignedinteger]:
+    """The smallest unsigned type that indexes a table of ``table_size`` values."""
+    if table_size <= 1 << 8:
+        return np.uint8
+    if table_size <= 1 << 16:
+        return np.uint16
+    return np.uint32
+
+
+def attach_codes(M: sp.csr_matrix, codes: NDArray[np.unsignedinteger], table: NDArray[np.float64]) -> None:
+    """Record that ``M.data == table[codes]`` (the caller guarantees it)."""
+    try:
+        setattr(M, _ATTR, (M.data, M.nnz, codes, table))
+    except AttributeError:  # a matrix type without instance attributes: codes_of finds them
+        pass
+
+
+def codes_of(M: sp.csr_matrix) -> tuple[NDArray[np.unsignedinteger], NDArray[np.float64]]:
+    """``(codes, table)`` with ``table[codes]`` equal, value for value, to ``M.data``."""
+    cached = getattr(M, _ATTR, None)
+    if cached is not None and cached[0] is M.data and cached[1] == M.nnz:
+        return cached[2], cached[3]
+    data = np.asarray(M.data, dtype=np.float64)
+    table, inverse = np.unique(data, return_inverse=True)
+    codes = inverse.astype(code_dtype(table.size))
+    # np.unique keeps one of +0.0 and -0.0; a product must add the value actually stored
+    if not np.array_equal(table[codes].view(np.uint64), data.view(np.uint64)):
+        codes, table = np.arange(data.size, dtype=np.uint32), data
+    attach_codes(M, codes, table)
+    return codes, table
