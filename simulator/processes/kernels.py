@@ -433,11 +433,10 @@ def cluster_people(role, track, active, has_classroom, cluster, engaged, example
             n_people = people[c]
             n_engaged = engaged_people[c]
             example_here = example_sum[c]
-        if _in_collective_school(role[i], track[i], active[i], has_classroom[i], cluster[i]) or (
-                role[i] == _PRINCIPAL and active[i]):
-            n_people += 1.0
-            if engaged[i]:
-                n_engaged += 1.0
+        inside = _in_collective_school(role[i], track[i], active[i], has_classroom[i], cluster[i]) or (
+            role[i] == _PRINCIPAL and active[i])
+        n_people += 1.0 if inside else 0.0  # counts: adding 0 changes no bit, and it needs no branch
+        n_engaged += 1.0 if inside and engaged[i] else 0.0
         if with_example:
             example_here += example[i]
     if here >= 0:
