@@ -6,7 +6,8 @@ Nothing in the model names a pattern. This runs the pattern study
 :mod:`simulator.analysis.patterns`, then reruns each pattern's designs with one mechanism
 knocked out (:data:`simulator.studies.patterns.COUNTERS`) and checks again: a counter must
 make its pattern fail. It also reports Telangana's ratio over the seeds' range of
-baseline learning (0.30-0.45) and with each channel of the collectives knocked out.
+baseline learning (0.30-0.45), with each channel of the collectives knocked out, and with
+each other effect a collective has on its members set to 0.
 
 Run: ``python experiments/patterns.py [--seeds 8] [--out results/patterns] [--write-docs]``
 (``--write-docs`` regenerates the tables in ``docs/calibration.md``).
@@ -35,6 +36,10 @@ from simulator.sweep.executors import make_executor
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "comprehensive.yaml"
 CHANNELS = ("collective_learning", "peer_learning", "trust_gate", "ownership", "contagion", "commitment")
+#: What else a collective does for its members (``docs/ODD.md`` 7.2), each set to 0 in turn:
+#: which of the collectives' mechanisms Telangana's ratio needs besides learning together.
+COLLECTIVE_EFFECTS = ("collective_trust_gain", "collective_purpose_gain", "collective_agency_gain",
+                      "collective_threshold_relief", "data_reflection_bonus")
 BASELINES = (0.30, 0.35, 0.40, 0.45)
 
 
@@ -43,7 +48,7 @@ def _fmt(x: float, digits: int = 3) -> str:
 
 
 def telangana_range(out: Path, seeds: int, master_seed: int, executor) -> dict:
-    """Telangana's ratio over baseline learning, and with each channel knocked out (at 0.30)."""
+    """Telangana's ratio over baseline learning, and with each channel or collective effect removed (at 0.30)."""
     design = {"telangana": stage_a_designs()["telangana"]}
     sets = [{"population.baseline_learning": b} for b in BASELINES]
     rows = {}
@@ -54,6 +59,9 @@ def telangana_range(out: Path, seeds: int, master_seed: int, executor) -> dict:
     for ch in CHANNELS:
         t = run_designs(out / f"knockout-{ch}", SCENARIO, design, [{f"mechanisms.{ch}": False}], seeds, master_seed, executor, False)
         rows[f"{ch} off (baseline 0.30)"] = check_telangana(t["telangana"]).effect
+    for rate in COLLECTIVE_EFFECTS:
+        t = run_designs(out / f"zero-{rate}", SCENARIO, design, [{f"dynamics.{rate}": 0.0}], seeds, master_seed, executor, False)
+        rows[f"{rate} 0 (baseline 0.30)"] = check_telangana(t["telangana"]).effect
     return rows
 
 
