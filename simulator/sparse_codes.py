@@ -11,7 +11,9 @@ The network attaches the codes when it builds ``W`` (it knows each entry's layer
 search is needed); any other matrix (the collective ties, a test's matrix) gets them from
 ``np.unique`` once and keeps them while it holds the same value array. They are kept on
 the matrix object, as the kernels' unsigned index copies are
-(``simulator.processes.aggregate._csr_arrays``).
+(``simulator.processes.aggregate._csr_arrays``). So a matrix's values must not be changed
+in place once it has been used in a product (no code of the package does; the tie matrices
+are rebuilt when their weights change).
 """
 
 from __future__ import annotations

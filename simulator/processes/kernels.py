@@ -206,7 +206,8 @@ def _clip01(x):
 @njit(inline="always")
 def _belief_rates(rates, c):
     """Column ``c`` of :data:`BELIEF_RATES`'s rows, as numbers (see the module docstring)."""
-    return (rates[0, c], rates[1, c], rates[2, c], rates[3, c], rates[4, c], rates[5, c], rates[6, c], rates[7, c], rates[8, c], rates[9, c], rates[10, c], rates[11, c], rates[12, c], rates[13, c])
+    return (rates[0, c], rates[1, c], rates[2, c], rates[3, c], rates[4, c], rates[5, c], rates[6, c],
+            rates[7, c], rates[8, c], rates[9, c], rates[10, c], rates[11, c], rates[12, c], rates[13, c])
 
 
 @njit(cache=True, nogil=True)
@@ -692,7 +693,8 @@ ENGAGEMENT_RATES: tuple[str, ...] = (
 @njit(inline="always")
 def _engagement_rates(rates, c):
     """Column ``c`` of :data:`ENGAGEMENT_RATES`'s rows, as numbers."""
-    return (rates[0, c], rates[1, c], rates[2, c], rates[3, c], rates[4, c], rates[5, c], rates[6, c], rates[7, c], rates[8, c])
+    return (rates[0, c], rates[1, c], rates[2, c], rates[3, c], rates[4, c], rates[5, c], rates[6, c],
+            rates[7, c], rates[8, c])
 
 
 @njit(cache=True, nogil=True)
