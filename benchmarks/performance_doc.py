@@ -59,8 +59,9 @@ def render(f: dict[str, Any]) -> str:
         f"`step_in_spmv` at 10,000 agents): one round of it varies too much on a shared machine (this run's "
         f"{core.get('rounds', 1)} rounds gave {_num(core.get('ratio_vs_mesa_range', [math.nan])[0], 0)}x to "
         f"{_num(core.get('ratio_vs_mesa_range', [math.nan, math.nan])[-1], 0)}x), so it is the median of "
-        "rounds with fresh models, with the lowest and highest round beside it; "
-        "`docs/measured/performance.json` has all of them.",
+        "rounds with fresh models, with the lowest and highest round beside it"
+        + ("; `docs/measured/performance.json` has every round (`/core/*_by_round`)."
+           if "step_in_spmv_by_round" in core else "."),
         "",
         "## The figures of issue 17",
         "",

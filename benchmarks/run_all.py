@@ -156,6 +156,7 @@ def bench_core_vs_mesa(quick: bool) -> dict[str, Any]:
     out["rounds"] = len(rounds)
     for k in ("ratio_vs_mesa", "step_in_spmv"):
         out[f"{k}_range"] = [float(min(r[k] for r in rounds)), float(max(r[k] for r in rounds))]
+        out[f"{k}_by_round"] = [float(r[k]) for r in rounds]
     return out
 
 
