@@ -55,7 +55,7 @@ from numpy.typing import NDArray
 from .layout import Layout
 from .roles import ROLE_NAMES, AlumniTrack
 from .scenario import Scenario
-from .sparse_codes import attach_codes, code_dtype, codes_of
+from .sparse_codes import attach_codes, attach_unsigned, code_dtype, codes_of
 
 __all__ = ["Layer", "SocialNetwork", "build_network"]
 
@@ -343,7 +343,7 @@ class SocialNetwork:
         indptr, indices: CSR structure of the symmetric tie matrix (both directions) of
             every layer but the collective one.
         layer: layer of each stored entry (int8), aligned with ``indices``.
-        row: row of each stored entry, aligned with ``indices`` (used to gate entries).
+        row: row of each stored entry, aligned with ``indices`` (used to find the cross-cluster entries).
         collective: 0/1 adjacency of the collective layer (symmetric CSR), applied with
             this month's membership (see module docstring).
     """
@@ -359,8 +359,8 @@ class SocialNetwork:
     district: NDArray[np.int32] = field(repr=False)
     collective: sp.csr_matrix = field(repr=False, default=None)
     entry_run: NDArray[np.int32] | None = field(repr=False, default=None)
-    _cross: tuple[NDArray[np.int64], NDArray[np.int64]] | None = field(repr=False, default=None)
-    _layer_bit: NDArray[np.uint16] | None = field(repr=False, compare=False, default=None)
+    _cross: tuple[NDArray[np.integer], ...] | None = field(repr=False, default=None)
+    _unsigned: tuple[NDArray[np.uint64], NDArray[np.uint32]] | None = field(repr=False, compare=False, default=None)
 
     @property
     def n_ties(self) -> int:
@@ -384,20 +384,25 @@ class SocialNetwork:
         zero = np.zeros(1) if gates.ndim == 1 else np.zeros((gates.shape[0], 1))
         table = np.ascontiguousarray(np.hstack([gates, zero]), dtype=np.float64).ravel()
         dtype = code_dtype(table.size)
-        codes = self.layer.astype(dtype)
-        if excluded.any():
-            codes[((excluded[self.row] | excluded[self.indices]) & self._bits()) != 0] = n_layers
-        if gates.ndim == 2:
-            codes += (self.entry_run * (n_layers + 1)).astype(dtype)
-        W = sp.csr_matrix((table[codes], self.indices, self.indptr), shape=(self.n, self.n))
+        from .tie_codes import gated_codes  # compiled: imported with the first weights
+
+        codes = np.empty(self.layer.size, dtype=dtype)
+        data = np.empty(self.layer.size)
+        by_run = gates.ndim == 2
+        entry_run = self.entry_run if by_run else np.zeros(0, dtype=np.int32)
+        indptr_u, indices_u = self._unsigned_structure()
+        gated_codes(indptr_u, indices_u, self.layer.view(np.uint8), np.asarray(excluded, dtype=np.uint16), entry_run,
+                    n_layers + 1 if by_run else 0, n_layers, table, codes, data)
+        W = sp.csr_matrix((data, self.indices, self.indptr), shape=(self.n, self.n))
         attach_codes(W, codes, table)
+        attach_unsigned(W, indptr_u, indices_u)
         return W
 
-    def _bits(self) -> NDArray[np.uint16]:
-        """Each stored entry's layer as a bit (``1 << layer``), found once."""
-        if self._layer_bit is None:
-            self._layer_bit = np.left_shift(np.uint16(1), self.layer.astype(np.uint16))
-        return self._layer_bit
+    def _unsigned_structure(self) -> tuple[NDArray[np.uint64], NDArray[np.uint32]]:
+        """Unsigned copies of the row pointers and columns, made once (the kernels index with them)."""
+        if self._unsigned is None:
+            self._unsigned = (self.indptr.astype(np.uint64), self.indices.astype(np.uint32))
+        return self._unsigned
 
     def cross_cluster(self, W: sp.csr_matrix) -> sp.csr_matrix:
         """``W`` restricted to ties between agents of two different clusters (both in one).
@@ -411,11 +416,14 @@ class SocialNetwork:
             keep = (a >= 0) & (b >= 0) & (a != b)
             indptr = np.zeros(self.n + 1, dtype=np.int64)
             np.cumsum(np.bincount(self.row[keep], minlength=self.n), out=indptr[1:])
-            self._cross = (np.flatnonzero(keep), indptr.astype(self.indptr.dtype))
-        pos, indptr = self._cross
-        cross = sp.csr_matrix((W.data[pos], self.indices[pos], indptr), shape=(self.n, self.n))
+            pos = np.flatnonzero(keep)
+            indices = self.indices[pos]
+            self._cross = (pos, indptr.astype(self.indptr.dtype), indices, indptr.astype(np.uint64), indices.astype(np.uint32))
+        pos, indptr, indices, indptr_u, indices_u = self._cross
+        cross = sp.csr_matrix((W.data[pos], indices, indptr), shape=(self.n, self.n))
         codes, table = codes_of(W)
         attach_codes(cross, codes[pos], table)
+        attach_unsigned(cross, indptr_u, indices_u)
         return cross
 
     def to_networkx(self, active: NDArray[np.bool_] | None = None) -> nx.Graph:

@@ -2,9 +2,10 @@
 
 ``simulator.sparse_codes`` lets the aggregates' row loop read each tie's value as a small
 code; the products are only the same if ``table[codes]`` is ``W.data`` to the last bit,
-signed zeros and NaNs included. The network's own codes (built with ``W``) must agree
-with the gated values the docstring of :meth:`SocialNetwork.weights` defines, for one run
-and for an ensemble whose runs have their own gates.
+signed zeros and NaNs included. The network's own codes (built with ``W`` by one compiled
+pass, ``simulator.tie_codes``) must agree with the gated values the docstring of
+:meth:`SocialNetwork.weights` defines, for one run and for an ensemble whose runs have their
+own gates, and the unsigned positions it attaches must be the matrix's own.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.engine import Engine, build_run
-from simulator.sparse_codes import code_dtype, codes_of
+from simulator.sparse_codes import code_dtype, codes_of, unsigned_structure
 
 from .conftest import tiny
 
@@ -72,6 +73,15 @@ def test_network_codes_are_its_gated_values_one_run(seed) -> None:
     cross = net.cross_cluster(W)
     c_codes, c_table = codes_of(cross)
     assert c_table is table and _bits(c_table[c_codes]) == _bits(cross.data)
+    _assert_unsigned_copies(W)
+    _assert_unsigned_copies(cross)
+
+
+def _assert_unsigned_copies(M: sp.csr_matrix) -> None:
+    """The unsigned row pointers and columns the kernels index with are the matrix's own."""
+    indptr, indices = unsigned_structure(M)
+    assert indptr.dtype == np.uint64 and indices.dtype == np.uint32
+    assert np.array_equal(indptr, M.indptr) and np.array_equal(indices, M.indices)
 
 
 @settings(max_examples=10, deadline=None)
@@ -87,3 +97,5 @@ def test_network_codes_are_its_gated_values_in_an_ensemble(seed) -> None:
     codes, table = codes_of(W)
     assert table.size == gates.size + 3
     assert _bits(table[codes]) == _bits(W.data)
+    _assert_unsigned_copies(W)
+    _assert_unsigned_copies(net.cross_cluster(W))

@@ -38,7 +38,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from ..sparse_codes import codes_of
+from ..sparse_codes import codes_of, unsigned_structure
 from ..state import State
 
 __all__ = ["Aggregates", "neighbour_aggregates", "neighbour_aggregates_numpy", "speaker_weight", "leadership_strength", "learning_gain"]
@@ -120,25 +120,12 @@ def _csr_arrays(
     """A matrix's CSR arrays for the kernels: unsigned positions, values as codes and table.
 
     The values are float64 as in scipy's product with a float64 operand, read as
-    ``table[codes]`` (:mod:`simulator.sparse_codes`: the same floats in fewer bytes). The positions are
-    unsigned (``uint64`` row pointers, ``uint32`` columns): numba then indexes without
-    checking for negative positions, which made the row loop about a fifth slower. The
-    unsigned copies are kept on the matrix with the arrays they copy and reused while
-    the matrix holds those same arrays (the tie matrices change only when their weights
-    are refreshed, the collective ties never).
+    ``table[codes]``, and the positions unsigned (:mod:`simulator.sparse_codes`: the same
+    floats in fewer bytes, indexed without checks for negative positions).
     """
     if M.format != "csr":
         M = M.tocsr()
-    cached = getattr(M, "_clsim_unsigned", None)
-    if cached is None or cached[0] is not M.indptr or cached[1] is not M.indices or cached[2] != M.nnz:
-        unsigned = (M.indptr.astype(np.uint64), M.indices.astype(np.uint32))
-        cached = (M.indptr, M.indices, M.nnz, unsigned)
-        try:
-            M._clsim_unsigned = cached
-        except AttributeError:  # a matrix type without instance attributes: convert each time
-            pass
-    indptr, indices = cached[3]
-    return indptr, indices, *codes_of(M)
+    return *unsigned_structure(M), *codes_of(M)
 
 
 def neighbour_aggregates_numpy(
