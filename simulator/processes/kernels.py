@@ -609,10 +609,9 @@ def masked_means(values, masks, pair_mask, pair_value, bounds, index, scratch, o
         for m in range(len(masks)):
             mask = masks[m]
             c = 0
-            for i in range(a, b):
-                if mask[i]:
-                    index[c] = i
-                    c += 1
+            for i in range(a, b):  # compacted without a branch: a mask's pattern is not predictable
+                index[c] = i
+                c += 1 if mask[i] else 0
             counts[k, m] = c
             for p in range(pair_mask.size):
                 if pair_mask[p] != m:
