@@ -20,6 +20,7 @@ size the sweep executors use.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -110,44 +111,18 @@ def _segment_means(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     return out
 
 
-def _batch_indicators(engine: Engine) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Every run's indicators of this month (one array a name, a value a run) and all school means.
+#: The indicators' masks, in the rows :func:`simulator.processes.kernels.indicator_columns`
+#: writes (then one a role, in code order).
+_MASKS = ("act", "holders", "teachers", "staff", "leaders", "holders_engaged")
+#: Values the kernel derives, in its rows; the others are state or aggregate arrays.
+_DERIVED = ("engaged", "leader_purpose", "reflect", "feedback", "innovation", "shift")
+_STATE_VALUES = ("learning", "practice", "purpose", "trust", "agency", "reach", "capacity", "rootedness")
 
-    The same values, to the last bit, as :func:`simulator.indicators.compute_indicators` on
-    each run alone (``tests/test_ensemble.py`` compares whole monthly tables): the
-    per-agent means are one compiled call for all runs and masks
-    (:func:`simulator.processes.kernels.masked_means`: each run's masked values in slot
-    order, added as NumPy's pairwise sum), the per-cluster and per-district means are
-    segment means, and the spread of school learning is NumPy's ``nanstd`` a run
-    (:func:`simulator.processes.kernels.segment_nanstd`).
-    """
-    from .indicators import LEADER_PURPOSE, LEVERAGE_GROUPS, SCALE_REFERENCE
-    from .processes.kernels import masked_means, segment_nanstd
-    from .roles import ROLE_NAMES, Role
-    from .state import CollectiveOrigin
 
-    state, ix = engine.state, engine.places
-    agg, col = engine.aggregates, engine.collectives
-    n_runs = engine.n_runs
-    act = state.active
-    e = state.engaged
-    holders = act & state.has_classroom
-    teachers = act & (state.role == Role.TEACHER)
-    staff = act & ((state.role == Role.TEACHER) | (state.role == Role.PRINCIPAL))
-    leaders = act & e & (state.purpose >= LEADER_PURPOSE)
-    baseline_practice = engine.config.population.baseline_practice  # equal in a batch
-    shift = np.clip((state.practice - baseline_practice) / max(1e-9, 1 - baseline_practice), 0, 1)
-    masks = {"act": act, "holders": holders, "teachers": teachers, "staff": staff, "leaders": leaders,
-             "holders_engaged": holders & e}
-    for code, name in ROLE_NAMES.items():
-        masks[name] = act & (state.role == code)
-    values = {
-        "learning": state.learning, "practice": state.practice, "engaged": e, "purpose": state.purpose,
-        "trust": state.trust, "agency": state.agency, "leader_purpose": state.purpose >= LEADER_PURPOSE,
-        "reflect": col.with_data * col.ownership, "feedback": state.trust * (e | col.member),
-        "innovation": state.practice >= 0.6, "shift": shift, "reach": state.reach, "capacity": state.capacity,
-        "rootedness": state.rootedness, "network": agg.engaged_share,
-    }
+def _indicator_pairs() -> dict[str, tuple[str, str]]:
+    """Each per-agent mean indicator as (mask, value) (``simulator.indicators.compute_indicators``)."""
+    from .roles import ROLE_NAMES
+
     pairs: dict[str, tuple[str, str]] = {
         "learning_mean": ("holders", "learning"), "learning_teachers": ("teachers", "learning"),
         "practice_mean": ("holders", "practice"), "engaged_share": ("act", "engaged"),
@@ -164,27 +139,82 @@ def _batch_indicators(engine: Engine) -> tuple[dict[str, np.ndarray], np.ndarray
         "cm_orientation": ("leaders", "purpose"), "cm_representation": ("leaders", "rootedness"),
         "cm_network": ("leaders", "network"), "educators_engaged": ("staff", "engaged"),
     })
-    mask_names, value_names = list(masks), list(values)
-    pair_mask = np.array([mask_names.index(m) for m, _ in pairs.values()], dtype=np.int64)
-    pair_value = np.array([value_names.index(v) for _, v in pairs.values()], dtype=np.int64)
-    largest = int(np.diff(ix.agent_start).max())
-    means = np.empty((n_runs, len(pairs)))
-    counts = np.empty((n_runs, len(masks)), dtype=np.int64)
-    masked_means(
-        tuple(_f64(values[v]) for v in value_names), tuple(np.ascontiguousarray(masks[m]) for m in mask_names),
-        pair_mask, pair_value, np.asarray(ix.agent_start, dtype=np.uint64),
-        np.empty(largest, dtype=np.uint64), np.empty(largest), means, counts,
+    return pairs
+
+
+@functools.cache
+def _indicator_plan() -> SimpleNamespace:
+    """What :func:`_batch_indicators` computes, as names and index arrays (built once)."""
+    from .roles import ROLE_NAMES
+
+    if list(ROLE_NAMES) != list(range(len(ROLE_NAMES))):  # pragma: no cover - the kernel's role rows are the codes
+        raise RuntimeError("role codes must run from 0 without gaps")
+    pairs = _indicator_pairs()
+    mask_names = list(_MASKS) + list(ROLE_NAMES.values())
+    value_names = list(_STATE_VALUES) + ["network"] + list(_DERIVED)
+    return SimpleNamespace(
+        pairs=list(pairs), mask_names=mask_names, value_names=value_names,
+        pair_mask=np.array([mask_names.index(m) for m, _ in pairs.values()], dtype=np.int64),
+        pair_value=np.array([value_names.index(v) for _, v in pairs.values()], dtype=np.int64),
     )
-    cols = {name: means[:, p] for p, name in enumerate(pairs)}
-    count = {name: counts[:, m] for m, name in enumerate(mask_names)}
+
+
+def _group_mean(table: dict[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
+    """Each run's mean of a few indicators, as ``np.mean`` of the run's list of them is.
+
+    NumPy adds fewer than eight values one by one, in order, and divides by their count;
+    so does this, a whole array (a value a run) at a time.
+    """
+    total = table[names[0]]
+    for name in names[1:]:
+        total = total + table[name]
+    return total / len(names)
+
+
+def _batch_indicators(engine: Engine) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Every run's indicators of this month (one array a name, a value a run) and all school means.
+
+    The same values, to the last bit, as :func:`simulator.indicators.compute_indicators` on
+    each run alone (``tests/test_ensemble.py`` compares whole monthly tables): every
+    agent's masks and derived values are one compiled pass
+    (:func:`simulator.processes.kernels.indicator_columns`), the per-agent means one
+    compiled call for all runs and masks (:func:`simulator.processes.kernels.masked_means`:
+    each run's masked values in slot order, added as NumPy's pairwise sum), the
+    per-cluster and per-district means are segment means, and the spread of school
+    learning is NumPy's ``nanstd`` a run (:func:`simulator.processes.kernels.segment_nanstd`).
+    """
+    from .indicators import LEADER_PURPOSE, LEVERAGE_GROUPS, SCALE_REFERENCE
+    from .processes.kernels import indicator_columns, masked_means, segment_nanstd
+    from .state import CollectiveOrigin
+
+    plan = _indicator_plan()
+    state, ix = engine.state, engine.places
+    agg, col = engine.aggregates, engine.collectives
+    n_runs, n = engine.n_runs, state.n_agents
+    masks = np.empty((len(plan.mask_names), n), dtype=bool)
+    derived = np.empty((len(_DERIVED), n))
+    baseline_practice = engine.config.population.baseline_practice  # equal in a batch
+    indicator_columns(
+        state.active, state.role, state.has_classroom, state.engaged, state.purpose, state.trust, state.practice,
+        col.with_data, col.ownership, col.member, float(LEADER_PURPOSE), float(baseline_practice), masks, derived,
+    )
+    values = tuple(_f64(getattr(state, v)) for v in _STATE_VALUES) + (_f64(agg.engaged_share),) + tuple(derived)
+    largest = int(np.diff(ix.agent_start).max())
+    means = np.empty((n_runs, len(plan.pairs)))
+    counts = np.empty((n_runs, len(plan.mask_names)), dtype=np.int64)
+    masked_means(values, tuple(masks), plan.pair_mask, plan.pair_value, np.asarray(ix.agent_start, dtype=np.uint64),
+                 np.empty(largest, dtype=np.uint64), np.empty(largest), means, counts)
+    cols = dict(zip(plan.pairs, means.T, strict=True))
+    count = dict(zip(plan.mask_names, counts.T, strict=True))
+    holders = masks[1]
 
     n_clusters = np.diff(ix.cluster_start)
     on = state.collective_on
     on_bounds = np.concatenate([[0], np.cumsum(on, dtype=np.int64)])[ix.cluster_start]
     on_count = np.diff(on_bounds)
     on_share = _segment_means(on, ix.cluster_start)
-    self_share = _segment_means(on & (state.collective_origin == CollectiveOrigin.SELF), ix.cluster_start)
-    mandated_share = _segment_means(on & (state.collective_origin == CollectiveOrigin.MANDATED), ix.cluster_start)
+    self_share = _segment_means(on & (state.collective_origin == int(CollectiveOrigin.SELF)), ix.cluster_start)
+    mandated_share = _segment_means(on & (state.collective_origin == int(CollectiveOrigin.MANDATED)), ix.cluster_start)
     ownership = _segment_means(state.ownership[on], on_bounds)
     maturity = _segment_means(state.maturity[on], on_bounds)
     support = _segment_means(state.support, ix.district_start)
@@ -195,7 +225,7 @@ def _batch_indicators(engine: Engine) -> tuple[dict[str, np.ndarray], np.ndarray
                    np.empty(int(np.diff(ix.school_start).max())), school_sd)
     levers = np.array([float(lv.technical_resources) for lv in engine.run_levers])
 
-    table: dict[str, np.ndarray] = {name: cols[name] for name in pairs}
+    table: dict[str, np.ndarray] = {name: cols[name] for name in plan.pairs}
     table["lp_goals"] = np.where(has_support, support, 0.0)
     table["lp_agency"] = cols["agency_mean"]
     table["lp_trust"] = cols["trust_mean"]
@@ -203,14 +233,13 @@ def _batch_indicators(engine: Engine) -> tuple[dict[str, np.ndarray], np.ndarray
     table["lp_infrastructure"] = np.where(n_clusters > 0, on_share, 0.0)
     table["lp_resources"] = levers
     for group, names in LEVERAGE_GROUPS.items():
-        # np.mean of a row adds its few values in order, as np.mean of the run's list does
-        table[f"leverage_{group}"] = np.mean(np.stack([table[n] for n in names], axis=1), axis=1)
+        table[f"leverage_{group}"] = _group_mean(table, names)
     n_act = count["act"]
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(n_act > 0, count["leaders"] / n_act / SCALE_REFERENCE, 0.0)
     table["cm_scale"] = np.minimum(1.0, scale)
     dims = ("cm_reach", "cm_strength", "cm_orientation", "cm_representation", "cm_network")
-    table["critical_mass_index"] = table["cm_scale"] * np.mean(np.stack([table[d] for d in dims], axis=1), axis=1)
+    table["critical_mass_index"] = table["cm_scale"] * _group_mean(table, dims)
     table["collectives_share"] = table["lp_infrastructure"]
     table["collectives_self"] = np.where(n_clusters > 0, self_share, 0.0)
     table["collectives_mandated"] = np.where(n_clusters > 0, mandated_share, 0.0)

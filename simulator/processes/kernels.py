@@ -45,7 +45,8 @@ from numba import njit
 from ..roles import AlumniTrack, OfficialLevel, Role
 
 __all__ = [
-    "speaker_columns", "row_sums", "aggregates_by_block", "beliefs", "practice", "coaching_intensity", "development", "segment_means", "masked_means", "segment_nanstd",
+    "speaker_columns", "row_sums", "aggregates_by_block", "beliefs", "practice", "coaching_intensity", "development", "segment_means", "masked_means", "indicator_columns",
+    "segment_nanstd",
     "official_counts", "engagement", "rate_rows", "ENGAGEMENT_RATES",
     "BELIEF_RATES", "PRACTICE_RATES", "COACHING_LEVERS", "COACHING_RATES",
 ]
@@ -620,6 +621,42 @@ def masked_means(values, masks, pair_mask, pair_value, bounds, index, scratch, o
                 for t in range(c):
                     scratch[t] = v[index[t]]
                 out[k, p] = _pairwise_sum(scratch, 0, c) / c if c > 0 else 0.0
+
+
+@njit(cache=True, nogil=True)
+def indicator_columns(active, role, has_classroom, engaged, purpose, trust, practice, with_data, ownership, member,
+                      leader_purpose, baseline_practice, masks, derived):
+    """Every agent's indicator masks and derived values, in one pass, as NumPy computes them.
+
+    ``masks`` rows (bool): active; classroom holders; teachers; teachers and principals
+    (staff); leaders (engaged, purpose at least ``leader_purpose``); engaged holders; then
+    one row a role code from 0, all among the active. ``derived`` rows (float64):
+    engaged; purpose at least ``leader_purpose``; ``with_data * ownership``;
+    ``trust * (engaged | member)``; practice at least 0.6; the practice shift
+    ``clip((practice - p0) / max(1e-9, 1 - p0), 0, 1)`` (``simulator.indicators``).
+    """
+    denom = max(1e-9, 1.0 - baseline_practice)
+    n_roles = masks.shape[0] - 6
+    for i in range(active.size):
+        act = active[i]
+        r = role[i]
+        e = engaged[i]
+        holder = act and has_classroom[i]
+        lead_p = purpose[i] >= leader_purpose
+        masks[0, i] = act
+        masks[1, i] = holder
+        masks[2, i] = act and r == _TEACHER
+        masks[3, i] = act and (r == _TEACHER or r == _PRINCIPAL)
+        masks[4, i] = act and e and lead_p
+        masks[5, i] = holder and e
+        for code in range(n_roles):
+            masks[6 + code, i] = act and r == code
+        derived[0, i] = 1.0 if e else 0.0
+        derived[1, i] = 1.0 if lead_p else 0.0
+        derived[2, i] = (1.0 if with_data[i] else 0.0) * ownership[i]
+        derived[3, i] = trust[i] * (1.0 if (e or member[i]) else 0.0)
+        derived[4, i] = 1.0 if practice[i] >= 0.6 else 0.0
+        derived[5, i] = _clip01((practice[i] - baseline_practice) / denom)
 
 
 @njit(cache=True, nogil=True)
