@@ -38,6 +38,10 @@ THRESHOLD_CLIP = (0.02, 1.0)
 
 FloatArray = NDArray[np.float64]
 
+# role codes as plain ints: NumPy compares an array with an IntEnum member about five
+# times slower than with an int, and turnover draws newcomers every month
+_TEACHER, _PRINCIPAL = int(Role.TEACHER), int(Role.PRINCIPAL)
+
 
 def _beta(mean: FloatArray | float, n: int, concentration: float, rng: np.random.Generator) -> FloatArray:
     """``n`` Beta draws with the given mean(s) (clipped to [0.001, 0.999]) and concentration.
@@ -46,7 +50,7 @@ def _beta(mean: FloatArray | float, n: int, concentration: float, rng: np.random
     with the parameters repeated in arrays (``tests/test_population.py``), without
     building them (turnover draws a few newcomers a run each month).
     """
-    if np.ndim(mean) == 0:
+    if not isinstance(mean, np.ndarray):
         m = min(max(float(mean), 1e-3), 1 - 1e-3)
         return rng.beta(m * concentration, (1.0 - m) * concentration, size=n)
     mean = np.clip(np.broadcast_to(np.asarray(mean, dtype=np.float64), (n,)), 1e-3, 1 - 1e-3)
@@ -76,7 +80,7 @@ def draw_people(
         return np.where(is_fellow, fellow, local) if any_fellow else local
 
     purpose = _beta(by_group(pop.purpose_local, selection_purpose), n, conc, rng)
-    staff = (role == Role.TEACHER) | (role == Role.PRINCIPAL)
+    staff = (role == _TEACHER) | (role == _PRINCIPAL)
     driven = staff & (rng.random(n) < pop.purpose_driven_share)
     purpose[driven] = _beta(PURPOSE_DRIVEN_MEAN, int(driven.sum()), conc, rng)
     trust = _beta(by_group(pop.trust_local, pop.trust_fellow), n, conc, rng)

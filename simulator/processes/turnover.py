@@ -76,7 +76,7 @@ def replace_people(
     state.agency0[leaving] = people["agency"]
     state.engaged[leaving] = False
     state.coached[leaving] = False
-    teachers = leaving[state.role[leaving] == Role.TEACHER]
+    teachers = leaving[state.role[leaving] == int(Role.TEACHER)]  # an int: NumPy compares an IntEnum slowly
     state.practice[teachers] = pop.baseline_practice
 
 
