@@ -240,7 +240,7 @@ def render(f: dict[str, Any]) -> str:
         "",
         f"Alone (`run_scenario`, which also keeps Mesa's `DataCollector`), a run goes at "
         f"{runs['runs_per_s_single']:.2f} runs a second. A run alone computes its monthly indicators "
-        "with the batch's compiled pass (`simulator.ensemble.run_indicators`; "
+        "with the batch's compiled pass (`simulator.monthly_indicators.run_indicators`; "
         "`simulator.indicators.compute_indicators` is the NumPy statement it is tested against, bit for "
         "bit), which made single runs (and so every calibration evaluation, the dashboard and "
         "`clsim run`) about a fifth faster (0.39 against 0.31 s a run, measured apart, the two commits "

@@ -22,9 +22,9 @@ import numpy as np
 from ._compat import mesa_model_kwargs
 from .agents import AGENT_CLASSES, EducationAgent
 from .engine import Engine, build_run
-from .ensemble import run_indicators
 from .indicators import INDICATORS, school_means
 from .layout import Layout
+from .monthly_indicators import run_indicators
 from .network import SocialNetwork
 from .roles import Role
 from .scenario import Scenario, load_scenario
@@ -145,7 +145,7 @@ class EducationModel(mesa.Model):
     def indicators(self) -> dict[str, Any]:
         """Indicators of the current state (see :data:`simulator.indicators.INDICATORS`).
 
-        Compiled (:func:`simulator.ensemble.run_indicators`); the values and types are
+        Compiled (:func:`simulator.monthly_indicators.run_indicators`); the values and types are
         those of :func:`simulator.indicators.compute_indicators`, to the last bit.
         """
         return run_indicators(self.engine)[0]
