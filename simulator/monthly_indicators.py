@@ -93,8 +93,11 @@ def _group_mean(table: dict[str, np.ndarray], names: Sequence[str]) -> np.ndarra
     """Each run's mean of a few indicators, as ``np.mean`` of the run's list of them is.
 
     NumPy adds fewer than eight values one by one, in order, and divides by their count;
-    so does this, a whole array (a value a run) at a time.
+    so does this, a whole array (a value a run) at a time. From eight values on NumPy sums
+    pairwise, which this does not, so a longer group is refused.
     """
+    if not 0 < len(names) < 8:
+        raise ValueError(f"a group mean adds 1 to 7 indicators as np.mean does, not {len(names)}")
     total = table[names[0]]
     for name in names[1:]:
         total = total + table[name]
@@ -128,7 +131,8 @@ def batch_indicators(engine: Engine) -> tuple[dict[str, np.ndarray], np.ndarray]
         state.active, state.role, state.has_classroom, state.engaged, state.purpose, state.trust, state.practice,
         col.with_data, col.ownership, col.member, float(LEADER_PURPOSE), float(baseline_practice), masks, derived,
     )
-    values = tuple(_f64(getattr(state, v)) for v in _STATE_VALUES) + (_f64(agg.engaged_share),) + tuple(derived)
+    sources = {v: getattr(state, v) for v in _STATE_VALUES} | {"network": agg.engaged_share} | dict(zip(_DERIVED, derived, strict=True))
+    values = tuple(_f64(sources[v]) for v in plan.value_names)  # in the order pair_value indexes
     largest = int(np.diff(ix.agent_start).max())
     means = np.empty((n_runs, len(plan.pairs)))
     counts = np.empty((n_runs, len(plan.mask_names)), dtype=np.int64)
